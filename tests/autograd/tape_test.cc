@@ -1,0 +1,133 @@
+// The tape's bookkeeping: no-grad scopes, storage reuse, errors, anomaly
+// mode.
+#include "autograd/tape.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "autograd/ops.h"
+
+namespace losslab {
+namespace {
+
+TEST(TapeTest, NoGradScopeRecordsNoGradient) {
+  Tape<double> tape;
+  Parameter<double> w(Tensor<double>(1, 1, 2.0));
+  Var<double> y;
+  {
+    NoGradGuard<double> guard(tape);
+    y = tape.param(w) * tape.param(w);
+  }
+  EXPECT_FALSE(y.requires_grad());
+  EXPECT_EQ(y.value().item(), 4.0);
+  EXPECT_TRUE(tape.grad_enabled());
+}
+
+TEST(TapeTest, BackwardFromValueWithoutGradientThrows) {
+  Tape<double> tape;
+  Var<double> c = tape.constant(Tensor<double>(1, 1, 1.0));
+  EXPECT_THROW(tape.backward(c * c), std::invalid_argument);
+}
+
+TEST(TapeTest, BackwardFromNonScalarThrows) {
+  Tape<double> tape;
+  Var<double> x = tape.variable(Tensor<double>(2, 1, 1.0));
+  EXPECT_THROW(tape.backward(x * x), std::invalid_argument);
+}
+
+TEST(TapeTest, BackwardWithOutputGradientOfNonScalar) {
+  // y = 3x with dy = [1, 2]: dx = [3, 6].
+  Tape<double> tape;
+  Var<double> x = tape.variable(Tensor<double>(2, 1, 1.0));
+  tape.backward(x * 3.0, Tensor<double>(2, 1, {1, 2}));
+  EXPECT_EQ(x.grad()[0], 3.0);
+  EXPECT_EQ(x.grad()[1], 6.0);
+}
+
+TEST(TapeTest, GradOfUnreachedIntermediateThrows) {
+  Tape<double> tape;
+  Var<double> x = tape.variable(Tensor<double>(1, 1, 1.0));
+  Var<double> unused = x * 2.0;
+  tape.backward(x * 3.0);
+  EXPECT_THROW(unused.grad(), std::logic_error);
+}
+
+TEST(TapeTest, ParameterGradientAccumulatesAcrossTapes) {
+  // Two independent steps without zero_grad: d(w^2)/dw = 2w twice = 8.
+  Parameter<double> w(Tensor<double>(1, 1, 2.0));
+  for (int step = 0; step < 2; ++step) {
+    Tape<double> tape;
+    Var<double> v = tape.param(w);
+    tape.backward(v * v);
+  }
+  EXPECT_EQ(w.grad.item(), 8.0);
+}
+
+TEST(TapeTest, MemoryStaysFlatOverManySteps) {
+  // 100,000 steps of the same small graph on one tape: after the first
+  // step, clear() recycles every node and buffer.
+  Tape<float> tape;
+  Parameter<float> w(Tensor<float>(3, 2, 0.1f));
+  Parameter<float> b(Tensor<float>(1, 2, 0.0f));
+  Tensor<float> x(4, 3, 1.0f);
+  std::size_t first = 0;
+  for (int step = 0; step < 100000; ++step) {
+    tape.clear();
+    Var<float> h = relu(matmul(tape.constant_ref(x), tape.param(w)) +
+                        tape.param(b));
+    tape.backward(mean(h * h));
+    if (step == 0) first = tape.capacity_bytes();
+  }
+  EXPECT_EQ(tape.capacity_bytes(), first);
+  EXPECT_GT(first, 0u);
+}
+
+TEST(TapeTest, ClearForgetsNodes) {
+  Tape<double> tape;
+  Var<double> x = tape.variable(Tensor<double>(1, 1, 1.0));
+  (void)(x * x);
+  EXPECT_EQ(tape.size(), 2u);
+  tape.clear();
+  EXPECT_EQ(tape.size(), 0u);
+}
+
+TEST(TapeTest, AnomalyModeNamesTheOpThatMadeNaN) {
+  Tape<double> tape;
+  tape.set_detect_anomaly(true);
+  Var<double> x = tape.variable(Tensor<double>(1, 2, {1.0, -1.0}));
+  try {
+    (void)sqrt(x);
+    FAIL() << "expected std::runtime_error";
+  } catch (const std::runtime_error& e) {
+    std::string what = e.what();
+    EXPECT_NE(what.find("sqrt"), std::string::npos) << what;
+    EXPECT_NE(what.find("1x2"), std::string::npos) << what;
+  }
+}
+
+TEST(TapeTest, AnomalyModeNamesTheOpWhoseGradientIsInfinite) {
+  // sqrt(0) is finite but its gradient 1/(2 sqrt 0) is not.
+  Tape<double> tape;
+  tape.set_detect_anomaly(true);
+  Var<double> x = tape.variable(Tensor<double>(1, 1, {0.0}));
+  Var<double> y = sum(sqrt(x));
+  try {
+    tape.backward(y);
+    FAIL() << "expected std::runtime_error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("sqrt"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(TapeTest, WithoutAnomalyModeNaNPassesThrough) {
+  Tape<double> tape;
+  Var<double> x = tape.variable(Tensor<double>(1, 1, {-1.0}));
+  EXPECT_TRUE(std::isnan(sqrt(x).value().item()));
+}
+
+}  // namespace
+}  // namespace losslab

@@ -40,7 +40,8 @@ const Tensor<T>& Var<T>::grad() const {
 template <class T>
 Node<T>& Tape<T>::next_node() {
   if (size_ == nodes_.size()) nodes_.push_back(std::make_unique<Node<T>>());
-  Node<T>& n = *nodes_[size_++];
+  Node<T>& n = *nodes_[size_];
+  n.index = size_++;
   n.tape = this;
   n.value = &n.own_value;
   n.grad = nullptr;
@@ -156,14 +157,28 @@ void Tape<T>::backward(Var<T> loss) {
         loss.value().shape_str() +
         "; reduce it with sum() or mean(), or pass an output gradient");
   }
-  backward(loss, Tensor<T>(1, 1, T(1)));
+  const T one = T(1);
+  run_backward(loss, &one);
 }
 
 template <class T>
 void Tape<T>::backward(Var<T> output, const Tensor<T>& output_grad) {
-  if (!output.valid() || output.node()->tape != this) {
+  if (output.valid() && !output_grad.same_shape(output.value())) {
     throw std::invalid_argument(
-        "Tape::backward: the output was not recorded on this tape");
+        "Tape::backward: output gradient shape " + output_grad.shape_str() +
+        " does not match the output shape " + output.value().shape_str());
+  }
+  run_backward(output, output_grad.data());
+}
+
+template <class T>
+void Tape<T>::run_backward(Var<T> output, const T* seed) {
+  if (!output.valid() || output.node()->tape != this ||
+      output.node()->index >= size_ ||
+      nodes_[output.node()->index].get() != output.node()) {
+    throw std::invalid_argument(
+        "Tape::backward: the output was not recorded on this tape, or the "
+        "tape was cleared since");
   }
   Node<T>& out = *output.node();
   if (!out.requires_grad) {
@@ -172,23 +187,16 @@ void Tape<T>::backward(Var<T> output, const Tensor<T>& output_grad) {
         ") does not require a gradient; did it depend on any parameter or "
         "variable, and was it recorded outside a NoGradGuard?");
   }
-  if (!output_grad.same_shape(*out.value)) {
-    throw std::invalid_argument(
-        "Tape::backward: output gradient shape " + output_grad.shape_str() +
-        " does not match the output shape " + out.value->shape_str());
-  }
   // Intermediate gradients from an earlier pass are stale.
   for (std::size_t i = 0; i < size_; ++i) nodes_[i]->grad_written = false;
 
   // Seed d output / d output.
-  Tensor<T>& seed = out.grad_accumulator();
-  for (std::size_t i = 0; i < seed.size(); ++i) seed[i] += output_grad[i];
+  Tensor<T>& dout = out.grad_accumulator();
+  for (std::size_t i = 0; i < dout.size(); ++i) dout[i] += seed[i];
 
   // Replay in reverse: node i only feeds nodes after it, so its gradient is
   // complete when the walk reaches it.
-  std::size_t start = 0;
-  while (nodes_[start].get() != &out) ++start;
-  for (std::size_t i = start + 1; i-- > 0;) {
+  for (std::size_t i = out.index + 1; i-- > 0;) {
     Node<T>& n = *nodes_[i];
     if (n.is_leaf || !n.grad_written || n.backward == nullptr) continue;
     if (detect_anomaly_) check_anomaly(n, *n.grad, "gradient");

@@ -64,6 +64,7 @@ using BackwardFn = void (*)(Node<T>& node);
 template <class T>
 struct Node {
   Tape<T>* tape = nullptr;
+  std::size_t index = 0;  // position on the tape
   const char* op = "";
   // The output value: points at own_value, or at a parameter or constant
   // outside the tape.
@@ -170,6 +171,7 @@ class Tape {
   Var<T> finish(Node<T>& node);
 
  private:
+  void run_backward(Var<T> output, const T* seed);
   Node<T>& next_node();
   Node<T>& leaf(const char* op, bool requires_grad);
   void check_anomaly(const Node<T>& node, const Tensor<T>& t,

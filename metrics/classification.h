@@ -49,8 +49,7 @@ std::vector<int> predicted_labels(const Tensor<T>& probs);
 // std::invalid_argument when num_classes < 2, the spans are empty or differ
 // in length, or a label is outside [0, num_classes).
 ConfusionMatrix confusion_matrix(std::span<const int> y_true,
-                                 std::span<const int> y_pred,
-                                 int num_classes);
+                                 std::span<const int> y_pred, int num_classes);
 
 // The same from probabilities (N x K, see predicted_labels) and N labels.
 // Throws std::invalid_argument on any shape, label or probability error.

@@ -9,9 +9,9 @@ namespace losslab::metrics_internal {
 
 void check_num_classes(std::string_view where, int num_classes) {
   if (num_classes < 2) {
-    throw std::invalid_argument(fmt::format(
-        "{}: too few classes; expected num_classes >= 2, got {}", where,
-        num_classes));
+    throw std::invalid_argument(
+        fmt::format("{}: too few classes; expected num_classes >= 2, got {}",
+                    where, num_classes));
   }
 }
 
@@ -34,8 +34,8 @@ template <class T>
 void check_probabilities(std::string_view where, const Tensor<T>& probs) {
   if (probs.rows() < 1 || probs.cols() < 1) {
     throw std::invalid_argument(fmt::format(
-        "{}: empty probabilities; expected N x K with N, K >= 1, got {}",
-        where, probs.shape_str()));
+        "{}: empty probabilities; expected N x K with N, K >= 1, got {}", where,
+        probs.shape_str()));
   }
   for (int i = 0; i < probs.rows(); ++i) {
     double row_sum = 0.0;
@@ -43,9 +43,9 @@ void check_probabilities(std::string_view where, const Tensor<T>& probs) {
       const double p = probs(i, k);
       // The negated comparison also rejects NaN.
       if (!(p >= 0.0 && p <= 1.0)) {
-        throw std::invalid_argument(fmt::format(
-            "{}: probability at ({}, {}) is not in [0, 1]; got {}", where, i,
-            k, p));
+        throw std::invalid_argument(
+            fmt::format("{}: probability at ({}, {}) is not in [0, 1]; got {}",
+                        where, i, k, p));
       }
       row_sum += p;
     }

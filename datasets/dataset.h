@@ -51,8 +51,8 @@ class Dataset {
                                std::vector<std::string> class_names = {});
 
   int size() const { return static_cast<int>(labels_.size()); }  // N
-  int num_features() const { return num_features_; }              // D
-  int num_classes() const { return num_classes_; }                // K
+  int num_features() const { return num_features_; }             // D
+  int num_classes() const { return num_classes_; }               // K
   bool is_image() const { return is_image_; }
   // Image height and width; 0 for float-feature sets.
   int image_rows() const { return image_rows_; }
@@ -101,7 +101,9 @@ class Dataset {
   void set_clean_labels(std::vector<int> labels, int num_classes,
                         std::vector<std::string> class_names);
   // Composes `t` after the current feature transform (t sees the values
-  // the current transform produces). Throws on a size other than D.
+  // the current transform produces). Throws std::invalid_argument for a
+  // size other than D, or a shift or scale that is not finite, or a zero
+  // scale.
   void apply_transform(const FeatureTransform& t);
 
  private:

@@ -1,0 +1,123 @@
+#include "nn/sgd.h"
+
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+
+namespace losslab {
+namespace {
+
+void validate(const SgdOptions& o) {
+  auto check = [](const char* name, double v) {
+    if (!(std::isfinite(v) && v >= 0.0)) {
+      std::ostringstream os;
+      os << "Sgd: " << name << " must be finite and >= 0; got " << v;
+      throw std::invalid_argument(os.str());
+    }
+  };
+  check("lr", o.lr);
+  check("momentum", o.momentum);
+  check("dampening", o.dampening);
+  check("weight_decay", o.weight_decay);
+  if (o.nesterov && (o.momentum <= 0.0 || o.dampening != 0.0)) {
+    std::ostringstream os;
+    os << "Sgd: nesterov needs momentum > 0 and dampening 0; got momentum "
+       << o.momentum << ", dampening " << o.dampening;
+    throw std::invalid_argument(os.str());
+  }
+}
+
+}  // namespace
+
+template <class T>
+Sgd<T>::Sgd(std::vector<NamedParameter<T>> params, const SgdOptions& options)
+    : Optimizer<T>(std::move(params), options.lr), options_(options) {
+  validate(options);
+}
+
+template <class T>
+SgdOptions Sgd<T>::options() const {
+  SgdOptions o = options_;
+  o.lr = this->lr_;
+  return o;
+}
+
+template <class T>
+void Sgd<T>::step() {
+  const T lr = T(this->lr_);
+  const T mu = T(options_.momentum);
+  const T one_minus_tau = T(1.0 - options_.dampening);
+  const T lambda = T(options_.weight_decay);
+  const bool use_momentum = options_.momentum != 0.0;
+  const bool first = use_momentum && this->ensure_buffers();
+
+  for (std::size_t i = 0; i < this->params_.size(); ++i) {
+    Tensor<T>& p = this->params_[i].param->value;
+    const Tensor<T>& grad = this->params_[i].param->grad;
+    T* b = use_momentum ? this->buffers_[0][i].data() : nullptr;
+    for (std::size_t j = 0; j < p.size(); ++j) {
+      // g = grad + lambda p (L2 decay folded into the gradient)
+      T g = grad[j];
+      if (lambda != T(0)) g += lambda * p[j];
+      if (use_momentum) {
+        // b = g at the first step (no dampening), mu b + (1 - tau) g after
+        b[j] = first ? g : mu * b[j] + one_minus_tau * g;
+        g = options_.nesterov ? g + mu * b[j] : b[j];
+      }
+      p[j] -= lr * g;
+    }
+  }
+  ++this->step_;
+}
+
+template <class T>
+std::vector<std::pair<std::string, double>> Sgd<T>::extra_hyperparameters()
+    const {
+  return {{"momentum", options_.momentum},
+          {"dampening", options_.dampening},
+          {"nesterov", options_.nesterov ? 1.0 : 0.0},
+          {"weight_decay", options_.weight_decay}};
+}
+
+template <class T>
+void Sgd<T>::check_hyperparameters(
+    const std::vector<std::pair<std::string, double>>& values) const {
+  SgdOptions o;
+  o.lr = this->find_hyperparameter(values, "lr", "sgd");
+  o.momentum = this->find_hyperparameter(values, "momentum", "sgd");
+  o.dampening = this->find_hyperparameter(values, "dampening", "sgd");
+  o.nesterov = this->find_hyperparameter(values, "nesterov", "sgd") != 0.0;
+  o.weight_decay = this->find_hyperparameter(values, "weight_decay", "sgd");
+  validate(o);
+  // Whether buffers exist depends on momentum; changing it between zero and
+  // non-zero would leave the saved buffers meaningless.
+  if ((o.momentum != 0.0) != (options_.momentum != 0.0)) {
+    std::ostringstream os;
+    os << "sgd state: momentum " << o.momentum
+       << " does not match this optimizer's " << options_.momentum
+       << "; expected both zero or both non-zero";
+    throw std::invalid_argument(os.str());
+  }
+}
+
+template <class T>
+void Sgd<T>::adopt_hyperparameters(
+    const std::vector<std::pair<std::string, double>>& values) {
+  options_.momentum = this->find_hyperparameter(values, "momentum", "sgd");
+  options_.dampening = this->find_hyperparameter(values, "dampening", "sgd");
+  options_.nesterov =
+      this->find_hyperparameter(values, "nesterov", "sgd") != 0.0;
+  options_.weight_decay =
+      this->find_hyperparameter(values, "weight_decay", "sgd");
+}
+
+template <class T>
+std::vector<std::string> Sgd<T>::buffer_names() const {
+  if (options_.momentum == 0.0) return {};
+  return {"momentum_buffer"};
+}
+
+template class Sgd<float>;
+template class Sgd<double>;
+
+}  // namespace losslab

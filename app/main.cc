@@ -1,0 +1,45 @@
+// losslab: train classifiers under different losses and compare them.
+// See README.md for the commands; `losslab --help` lists them.
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
+#include <map>
+
+#include "app/commands.h"
+#include "train/trainer.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"losslab: why classification trains with cross-entropy, and "
+               "when that choice fails"};
+  app.set_version_flag("--version", LOSSLAB_VERSION);
+  app.require_subcommand(1);
+
+  std::map<CLI::App*, losslab::app::Command> commands;
+  auto add = [&](const char* name, const char* help, auto adder) {
+    CLI::App* sub = app.add_subcommand(name, help);
+    commands[sub] = adder(*sub);
+  };
+  add("train", "train an MLP on a dataset under one loss",
+      losslab::app::add_train_command);
+  add("losses", "list the registered losses with parameters and defaults",
+      losslab::app::add_losses_command);
+  add("curves", "loss and gradient against predicted probability",
+      losslab::app::add_curves_command);
+  add("constant", "the best constant prediction under each loss",
+      losslab::app::add_constant_command);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  try {
+    for (auto& [sub, run] : commands) {
+      if (sub->parsed()) return run();
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "losslab: error: " << e.what() << '\n';
+    return 1;
+  }
+  return 0;
+}

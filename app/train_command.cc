@@ -99,6 +99,10 @@ Command add_train_command(CLI::App& app) {
   app.add_option("--samples", d.synthetic_samples, "synthetic: points")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  app.add_option("--train-subset", d.train_subset,
+                 "use a stratified subset of this many training samples "
+                 "(0: all)")
+      ->capture_default_str();
   app.add_option("--imbalance", d.imbalance,
                  "none, binary:POS:NEG:RATIO, binary:POS:rest:RATIO, "
                  "step:RHO or longtail:RHO")

@@ -42,6 +42,7 @@ nlohmann::json to_json(const DataConfig& c) {
           {"data_dir", c.data_dir},
           {"label_column", c.label_column},
           {"synthetic_samples", c.synthetic_samples},
+          {"train_subset", c.train_subset},
           {"imbalance", c.imbalance},
           {"noise", c.noise},
           {"seed", c.seed}};

@@ -178,6 +178,15 @@ PreparedData prepare_data(const DataConfig& c) {
   ImbalanceSpec imbalance = parse_imbalance(c.imbalance);
   NoiseSpec noise = parse_noise(c.noise);
   PreparedData out = load(c);
+  if (c.train_subset > 0 && c.train_subset < out.train.size()) {
+    double drop = 1.0 - double(c.train_subset) / out.train.size();
+    out.train = stratified_split(out.train, drop,
+                                 stream_seed(c.seed, SeedStream::kData, 4))
+                    .train;
+  } else if (c.train_subset < 0) {
+    throw std::invalid_argument("train_subset: expected >= 0, got " +
+                                std::to_string(c.train_subset));
+  }
   out.report["dataset"] = c.dataset;
   out.report["loaded_train"] = counts_json(out.train);
   out.report["loaded_test"] = counts_json(out.test);

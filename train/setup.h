@@ -36,6 +36,9 @@ struct DataConfig {
   std::string data_dir;      // for fashion-mnist; empty: the default
   std::string label_column;  // for csv: a name or a 0-based index
   int synthetic_samples = 2000;
+  // When > 0, a stratified random subset of this many training samples is
+  // used (before imbalance and noise), for quicker studies.
+  int train_subset = 0;
   std::string imbalance = "none";
   std::string noise = "none";
   std::uint64_t seed = 0;  // drives splits and transforms

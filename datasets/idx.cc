@@ -12,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
+#include <utility>
 
 namespace losslab {
 namespace {
@@ -120,12 +121,11 @@ class GzReader {
   gzFile file_ = nullptr;
 };
 
-IdxArray read_idx_checked(const std::string& path, const std::string& where,
-                          int expected_dims) {
-  const uint64_t file_size = checked_file_size(where, path);
-  GzReader in(where, path);
-
-  // Header: 4-byte magic, then one uint32 per dimension.
+// Header: 4-byte magic, then one uint32 per dimension. Returns the parsed
+// header and its size in bytes.
+std::pair<IdxHeader, std::size_t> read_header(GzReader& in,
+                                              const std::string& where,
+                                              const std::string& path) {
   std::vector<uint8_t> header(4);
   const std::size_t got_magic = in.read(header.data(), 4);
   if (got_magic == 0) fail(where, path, "file is empty");
@@ -142,9 +142,12 @@ IdxArray read_idx_checked(const std::string& path, const std::string& where,
          "header truncated; expected " + std::to_string(header_bytes) +
              " bytes, found " + std::to_string(4 + got_dims));
   }
-  const IdxHeader h = parse_idx_header(header, path);
+  return {parse_idx_header(header, path), header_bytes};
+}
 
-  // What the header promises, checked before any payload allocation.
+// What the header promises, checked before any payload allocation.
+void check_promise(const IdxHeader& h, int expected_dims,
+                   const std::string& where, const std::string& path) {
   if (h.type_code != kTypeUint8) {
     fail(where, path,
          "unsupported element type " + hex_byte(h.type_code) +
@@ -163,26 +166,22 @@ IdxArray read_idx_checked(const std::string& path, const std::string& where,
                std::to_string(INT_MAX));
     }
   }
-  const uint64_t payload = h.payload_bytes();
-  if (!in.compressed() && file_size - header_bytes < payload) {
-    fail(where, path,
-         "payload truncated; expected " + std::to_string(payload) +
-             " data bytes, found " + std::to_string(file_size - header_bytes));
-  }
+}
 
-  // Payload: the buffer only grows as bytes arrive, so a lying header cannot
-  // cause a large allocation; reserve what the file can plausibly hold.
-  IdxArray out;
-  out.dims = h.dims;
-  const uint64_t plausible =
-      in.compressed() ? file_size * kMaxDeflateRatio : file_size;
-  out.data.reserve(std::min(payload, plausible));
+// Payload: the buffer only grows as bytes arrive, so a lying header cannot
+// cause a large allocation; at most what the file can plausibly hold is
+// reserved up front.
+std::vector<uint8_t> read_payload(GzReader& in, uint64_t payload,
+                                  uint64_t plausible, const std::string& where,
+                                  const std::string& path) {
+  std::vector<uint8_t> data;
+  data.reserve(std::min(payload, plausible));
   uint64_t got = 0;
   while (got < payload) {
     const std::size_t chunk = static_cast<std::size_t>(
         std::min<uint64_t>(payload - got, kChunkBytes));
-    out.data.resize(got + chunk);
-    const std::size_t r = in.read(out.data.data() + got, chunk);
+    data.resize(got + chunk);
+    const std::size_t r = in.read(data.data() + got, chunk);
     got += r;
     if (r < chunk) {
       fail(where, path,
@@ -196,7 +195,26 @@ IdxArray read_idx_checked(const std::string& path, const std::string& where,
          "trailing bytes after the " + std::to_string(payload) +
              "-byte payload; expected the file to end there");
   }
-  return out;
+  return data;
+}
+
+IdxArray read_idx_checked(const std::string& path, const std::string& where,
+                          int expected_dims) {
+  const uint64_t file_size = checked_file_size(where, path);
+  GzReader in(where, path);
+  const auto [h, header_bytes] = read_header(in, where, path);
+  check_promise(h, expected_dims, where, path);
+
+  // A raw file's size is known: a short one fails before any reading.
+  const uint64_t payload = h.payload_bytes();
+  if (!in.compressed() && file_size - header_bytes < payload) {
+    fail(where, path,
+         "payload truncated; expected " + std::to_string(payload) +
+             " data bytes, found " + std::to_string(file_size - header_bytes));
+  }
+  const uint64_t plausible =
+      in.compressed() ? file_size * kMaxDeflateRatio : file_size;
+  return {h.dims, read_payload(in, payload, plausible, where, path)};
 }
 
 }  // namespace

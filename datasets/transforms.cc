@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
+#include <utility>
 
 namespace losslab {
 namespace {
@@ -361,13 +362,10 @@ void share_side(std::vector<int>& take, std::span<const int> classes,
   for (std::size_t i = 0; i < classes.size(); ++i) take[classes[i]] = s[i];
 }
 
-}  // namespace
-
-Dataset make_binary_task(const Dataset& data, const BinaryTaskOptions& o,
-                         ImbalanceReport* report) {
-  const char* where = "make_binary_task";
-  require_clean(data, where);
-  const int k = data.num_classes();
+// The positive and negative class lists, the negatives defaulting to all
+// other classes; checked for range, overlap and the ratio terms.
+std::pair<std::vector<int>, std::vector<int>> binary_sides(
+    const BinaryTaskOptions& o, int k, const char* where) {
   std::vector<int> pos = o.positive_classes;
   std::vector<int> neg = o.negative_classes;
   if (neg.empty()) {
@@ -386,6 +384,17 @@ Dataset make_binary_task(const Dataset& data, const BinaryTaskOptions& o,
         list_str(neg) + ", ratio " + std::to_string(o.ratio_positive) + ":" +
         std::to_string(o.ratio_negative));
   }
+  return {pos, neg};
+}
+
+}  // namespace
+
+Dataset make_binary_task(const Dataset& data, const BinaryTaskOptions& o,
+                         ImbalanceReport* report) {
+  const char* where = "make_binary_task";
+  require_clean(data, where);
+  const int k = data.num_classes();
+  const auto [pos, neg] = binary_sides(o, k, where);
 
   // Sizes: as many samples as the ratio allows.
   const std::vector<int> counts = data.clean_class_counts();

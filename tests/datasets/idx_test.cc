@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 
 #include "tests/datasets/temp_files.h"
 
@@ -174,6 +176,21 @@ TEST(IdxLoadTest, DimensionAboveIntRangeIsRejected) {
       dir.write_bytes("big-idx1-ubyte", idx_header({0xFFFFFFFFu}));
   EXPECT_THAT(message_of<std::runtime_error>([&] { load_idx_labels(p); }),
               HasSubstr("absurd dimension 4294967295"));
+}
+
+TEST(IdxLoadTest, CutGzipDownloadIsAnError) {
+  // A gzip file missing its last bytes (an interrupted download): either
+  // zlib reports the unexpected end or the payload comes up short.
+  TempDir dir;
+  const std::vector<uint8_t> big =
+      concat(idx_header({100, 28, 28}), std::vector<uint8_t>(78400, 9));
+  const std::string whole = dir.write_gzip("whole.gz", big);
+  std::ifstream in(whole, std::ios::binary);
+  std::vector<uint8_t> gz((std::istreambuf_iterator<char>(in)), {});
+  gz.resize(gz.size() - 12);
+  const std::string p = dir.write_bytes("cut-idx3-ubyte.gz", gz);
+  EXPECT_THAT(message_of<std::runtime_error>([&] { load_idx_images(p); }),
+              HasSubstr(p));
 }
 
 TEST(IdxLoadTest, DirectoryIsNotAFile) {

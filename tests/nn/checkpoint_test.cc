@@ -196,6 +196,44 @@ TEST_F(CheckpointTest, FlippedBitIsCaughtByTheChecksum) {
   expect_load_error(path("i.ckpt"), target, nullptr, "checksum mismatch");
 }
 
+// Cut points and flipped bytes: the header fields' edges (magic 0-7, version
+// 8-11, size 12-19, width 20), then every 37th byte and the last one. Each
+// case writes a file, so a full sweep would be slow on some file systems.
+std::vector<std::size_t> probe_offsets(std::size_t size) {
+  std::vector<std::size_t> out = {0, 7, 8, 11, 12, 19, 20, 21};
+  for (std::size_t i = 22; i < size; i += 37) out.push_back(i);
+  out.push_back(size - 1);
+  return out;
+}
+
+TEST_F(CheckpointTest, TruncationAnywhereIsRejected) {
+  Mlp<float> model({"2-2", "relu"}, 1);
+  Adam<float> adam(model.named_parameters(), {});
+  train_one_step(model, adam);
+  save_checkpoint(path("t.ckpt"), model, &adam, 0);
+  const std::string bytes = read_bytes(path("t.ckpt"));
+  for (std::size_t n : probe_offsets(bytes.size())) {
+    write_bytes(path("t.ckpt"), bytes.substr(0, n));
+    EXPECT_THROW(read_checkpoint<float>(path("t.ckpt")), std::runtime_error)
+        << "first " << n << " bytes";
+  }
+}
+
+TEST_F(CheckpointTest, FlippedByteAnywhereIsRejected) {
+  Mlp<float> model({"2-2", "relu"}, 1);
+  Adam<float> adam(model.named_parameters(), {});
+  train_one_step(model, adam);
+  save_checkpoint(path("u.ckpt"), model, &adam, 0);
+  const std::string bytes = read_bytes(path("u.ckpt"));
+  for (std::size_t i : probe_offsets(bytes.size())) {
+    std::string corrupt = bytes;
+    corrupt[i] ^= 0x01;
+    write_bytes(path("u.ckpt"), corrupt);
+    EXPECT_THROW(read_checkpoint<float>(path("u.ckpt")), std::runtime_error)
+        << "byte " << i;
+  }
+}
+
 TEST_F(CheckpointTest, ForeignFileIsRejectedByMagic) {
   write_bytes(path("j.ckpt"), std::string(64, 'x'));
   Mlp<float> target({"4-5-3", "relu"}, 2);

@@ -1,0 +1,209 @@
+// Softmax cross-entropy: one fused forward + backward node, used by the
+// index, label-smoothed, class-weighted and soft-target variants.
+#include "losses/cross_entropy.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "losses/registry.h"
+
+namespace losslab {
+
+// ---------------------------------------------------------------------------
+// Fused kernel
+// ---------------------------------------------------------------------------
+
+template <class T>
+Var<T> soft_target_cross_entropy(Var<T> logits, const Tensor<T>& r) {
+  const Tensor<T>& z = logits.value();  // N x K
+  if (!z.same_shape(r)) {
+    throw std::invalid_argument("soft_target_cross_entropy: targets " +
+                                r.shape_str() + " and logits " + z.shape_str() +
+                                " differ in shape; expected equal");
+  }
+  Tape<T>& tape = logits.tape();
+  Node<T>& n = tape.push("soft_target_cross_entropy", {logits}, [](Node<T>& n) {
+    // l_i = sum_j r_ij (lse(z_i) - z_ij)
+    // dz_ij = dl_i ((sum_k r_ik) p_ij - r_ij), the bracket saved by the
+    // forward pass in n.saved (N x K).
+    Tensor<T>& dz = n.in[0]->grad_accumulator();
+    const Tensor<T>& g = n.saved;
+    const Tensor<T>& dl = *n.grad;
+    const int N = g.rows(), K = g.cols();
+    for (int i = 0; i < N; ++i) {
+      for (int j = 0; j < K; ++j) dz(i, j) += dl[i] * g(i, j);
+    }
+  });
+
+  const int N = z.rows(), K = z.cols();
+  n.own_value.resize(N, 1);
+  if (n.requires_grad) n.saved.resize(N, K);
+  for (int i = 0; i < N; ++i) {
+    // lse_i = m + log sum_j exp(z_ij - m), m the row max, so exp <= 1.
+    T m = -std::numeric_limits<T>::infinity();
+    for (int j = 0; j < K; ++j) m = std::max(m, z(i, j));
+    T s = 0;
+    for (int j = 0; j < K; ++j) s += std::exp(z(i, j) - m);
+    const T lse = m + std::log(s);
+
+    // l_i = sum over r_ij > 0 only: 0 * (lse - (-inf)) would be NaN.
+    T l = 0, mass = 0;
+    for (int j = 0; j < K; ++j) {
+      if (r(i, j) > T(0)) l += r(i, j) * (lse - z(i, j));
+      mass += r(i, j);
+    }
+    n.own_value[i] = l;
+
+    // g_ij = mass_i p_ij - r_ij, with p_ij = exp(z_ij - lse) (0 for -inf).
+    if (!n.requires_grad) continue;
+    for (int j = 0; j < K; ++j) {
+      n.saved(i, j) = mass * std::exp(z(i, j) - lse) - r(i, j);
+    }
+  }
+  return tape.finish(n);
+}
+
+// ---------------------------------------------------------------------------
+// SoftmaxCrossEntropy
+// ---------------------------------------------------------------------------
+
+SoftmaxCrossEntropy::SoftmaxCrossEntropy(CrossEntropyOptions options)
+    : options_(std::move(options)) {
+  const double eps = options_.smoothing;
+  if (!(eps >= 0 && eps < 1)) {
+    throw std::invalid_argument("ce: smoothing " + spec_number(eps) +
+                                " is outside [0, 1); expected e.g. 0.1");
+  }
+  double total = 0;
+  for (std::size_t c = 0; c < options_.class_weights.size(); ++c) {
+    double w = options_.class_weights[c];
+    if (!std::isfinite(w) || w < 0) {
+      throw std::invalid_argument("ce: class weight " + spec_number(w) +
+                                  " of class " + std::to_string(c) +
+                                  " is invalid; expected a finite value >= 0");
+    }
+    total += w;
+  }
+  if (!options_.class_weights.empty() && total == 0) {
+    throw std::invalid_argument(
+        "ce: every class weight is 0; expected at least one positive");
+  }
+}
+
+template <class T>
+PerSample<T> SoftmaxCrossEntropy::from_target_rows(Var<T> logits,
+                                                   Tensor<T> t) const {
+  const int N = t.rows(), K = t.cols();
+  const std::vector<double>& w = options_.class_weights;
+  if (!w.empty() && w.size() != std::size_t(K)) {
+    throw std::invalid_argument(name() + ": " + std::to_string(w.size()) +
+                                " class weights for logits " +
+                                logits.value().shape_str() +
+                                "; expected one weight per column");
+  }
+  // q = (1 - eps) t + eps / K, then r_ij = w_j q_ij (N x K), in place.
+  const double eps = options_.smoothing;
+  std::vector<double> mass(w.empty() ? 0 : N, 0.0);
+  for (int i = 0; i < N; ++i) {
+    for (int j = 0; j < K; ++j) {
+      T q = eps == 0 ? t(i, j) : T((1 - eps) * t(i, j) + eps / K);
+      if (!w.empty()) {
+        q = T(w[j] * q);
+        mass[i] += q;
+      }
+      t(i, j) = q;
+    }
+  }
+  // l_i (N x 1); with class weights the mean divides by sum_i mass_i.
+  Var<T> l = soft_target_cross_entropy(logits, t);
+  if (w.empty()) return l;
+  return PerSample<T>(l, std::move(mass));
+}
+
+template <class T>
+PerSample<T> SoftmaxCrossEntropy::per_sample(
+    Var<T> logits, std::span<const int> targets) const {
+  // t (N x K): the one-hot rows of the targets.
+  const int N = logits.rows(), K = logits.cols();
+  Tensor<T> t(N, K, T(0));
+  for (int i = 0; i < N; ++i) t(i, targets[i]) = T(1);
+  return from_target_rows(logits, std::move(t));
+}
+
+template <class T>
+Var<T> SoftmaxCrossEntropy::soft_impl(Var<T> logits,
+                                      const Tensor<T>& target_probs,
+                                      std::span<const float> weights,
+                                      Reduction r) const {
+  const std::string where = name() + ": soft targets";
+  if (!logits.valid()) {
+    throw std::invalid_argument(where + ": logits is an empty Var");
+  }
+  const Tensor<T>& z = logits.value();
+  if (z.cols() < 2 || !z.same_shape(target_probs)) {
+    throw std::invalid_argument(
+        where + " " + target_probs.shape_str() + " and logits " +
+        z.shape_str() + " differ in shape; expected equal shapes, K >= 2");
+  }
+  // Each row must be a distribution: a vector of indices or a row of
+  // scores passed here by mistake fails loudly (C33).
+  for (int i = 0; i < z.rows(); ++i) {
+    double s = 0;
+    for (int j = 0; j < z.cols(); ++j) {
+      T q = target_probs(i, j);
+      if (!(q >= T(0) && q <= T(1))) {
+        throw std::invalid_argument(
+            where + ": value " + spec_number(double(q)) + " at row " +
+            std::to_string(i) + ", column " + std::to_string(j) +
+            " is outside [0, 1]; expected probabilities");
+      }
+      s += q;
+    }
+    if (std::abs(s - 1) > 1e-4) {
+      throw std::invalid_argument(where + ": row " + std::to_string(i) +
+                                  " sums to " + spec_number(s) +
+                                  "; expected a distribution summing to 1");
+    }
+  }
+  check_sample_weights(name(), z.shape_str(), z.rows(), weights);
+  return reduce_loss(from_target_rows(logits, target_probs), weights, r);
+}
+
+Var<float> SoftmaxCrossEntropy::forward_soft(Var<float> logits,
+                                             const Tensor<float>& target_probs,
+                                             std::span<const float> weights,
+                                             Reduction r) const {
+  return soft_impl(logits, target_probs, weights, r);
+}
+
+Var<double> SoftmaxCrossEntropy::forward_soft(
+    Var<double> logits, const Tensor<double>& target_probs,
+    std::span<const float> weights, Reduction r) const {
+  return soft_impl(logits, target_probs, weights, r);
+}
+
+std::string SoftmaxCrossEntropy::spec() const {
+  return "ce:smoothing=" + spec_number(options_.smoothing);
+}
+
+LossEntry SoftmaxCrossEntropy::entry() {
+  return {
+      {"ce",
+       "softmax cross-entropy on logits (log-sum-exp), optional label "
+       "smoothing",
+       {{"smoothing", "0", "label smoothing eps in [0, 1)"}}},
+      [](const LossArgs& args, const LossContext&) -> std::unique_ptr<Loss> {
+        CrossEntropyOptions o;
+        o.smoothing = args.number("smoothing");
+        return std::make_unique<SoftmaxCrossEntropy>(o);
+      }};
+}
+
+template Var<float> soft_target_cross_entropy(Var<float>, const Tensor<float>&);
+template Var<double> soft_target_cross_entropy(Var<double>,
+                                               const Tensor<double>&);
+LOSSLAB_INSTANTIATE_LOSS(SoftmaxCrossEntropy);
+
+}  // namespace losslab

@@ -1,0 +1,111 @@
+// Focal loss composed from log_sigmoid, logsumexp and exp: every factor is
+// built from a log-probability, so no backward needs writing and none can
+// meet pow'(0) (C31).
+#include "losses/focal.h"
+
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "losses/bce.h"
+#include "losses/cross_entropy.h"
+#include "losses/registry.h"
+
+namespace losslab {
+
+FocalLoss::FocalLoss(FocalOptions options) : options_(options) {
+  if (!std::isfinite(options_.gamma) || options_.gamma < 0) {
+    throw std::invalid_argument("focal: gamma " + spec_number(options_.gamma) +
+                                " is invalid; expected a finite value >= 0");
+  }
+  if (!std::isfinite(options_.alpha) || options_.alpha > 1) {
+    throw std::invalid_argument("focal: alpha " + spec_number(options_.alpha) +
+                                " is invalid; expected [0, 1], or < 0 for "
+                                "no alpha weighting");
+  }
+  if (options_.link == OutputKind::kSoftmax && options_.alpha >= 0) {
+    throw std::invalid_argument(
+        "focal: alpha " + spec_number(options_.alpha) +
+        " given with link=softmax; expected alpha < 0 (alpha weighs the "
+        "positive sigmoid term and has no softmax meaning)");
+  }
+}
+
+template <class T>
+Var<T> FocalLoss::sigmoid_terms(Var<T> logits,
+                                std::span<const int> targets) const {
+  // t = (2y - 1) z (N x O); -log p_t = -log s(t), exactly bce's term.
+  Var<T> t = target_signed_logits(logits, targets);
+  Var<T> fl = -log_sigmoid(t);
+
+  // fl *= (1 - p_t)^gamma = exp(gamma log s(-t)), finite for every t.
+  if (options_.gamma != 0) fl = exp(log_sigmoid(-t) * options_.gamma) * fl;
+
+  // fl *= alpha_t: alpha at the positive outcome, 1 - alpha elsewhere.
+  if (options_.alpha >= 0) {
+    Var<T> y = target_matrix(logits.tape(), targets, logits.cols());
+    Tensor<T> a(y.rows(), y.cols());
+    for (std::size_t k = 0; k < a.size(); ++k) {
+      a[k] = T(y.value()[k] == T(1) ? options_.alpha : 1 - options_.alpha);
+    }
+    fl = fl * logits.tape().constant(a);
+  }
+  // l_i = (1/O) sum_j fl_ij (N x 1)
+  return logits.cols() == 1 ? fl : row_mean(fl);
+}
+
+template <class T>
+Var<T> FocalLoss::softmax_terms(Var<T> logits,
+                                std::span<const int> targets) const {
+  // -log p_t = lse(z) - z_c (N x 1) through ce's fused kernel, so gamma = 0
+  // is ce exactly.
+  const int N = logits.rows(), K = logits.cols();
+  Tensor<T> onehot(N, K, T(0));
+  for (int i = 0; i < N; ++i) onehot(i, targets[i]) = T(1);
+  Var<T> fl = soft_target_cross_entropy(logits, onehot);
+  if (options_.gamma == 0) return fl;
+
+  // log(1 - p_t) = lse over the other classes - lse(z) (N x 1): the target
+  // column masked with -inf, whose gradient the logsumexp op sets to 0.
+  Tensor<T> mask(N, K, T(0));
+  for (int i = 0; i < N; ++i) {
+    mask(i, targets[i]) = -std::numeric_limits<T>::infinity();
+  }
+  Var<T> masked = logits + logits.tape().constant(mask);
+  Var<T> log_rest = logsumexp(masked) - logsumexp(logits);
+  // fl = (1 - p_t)^gamma (-log p_t) = exp(gamma log(1 - p_t)) (-log p_t)
+  return exp(log_rest * options_.gamma) * fl;
+}
+
+template <class T>
+PerSample<T> FocalLoss::per_sample(Var<T> logits,
+                                   std::span<const int> targets) const {
+  return options_.link == OutputKind::kSigmoid ? sigmoid_terms(logits, targets)
+                                               : softmax_terms(logits, targets);
+}
+
+std::string FocalLoss::spec() const {
+  return "focal:gamma=" + spec_number(options_.gamma) +
+         ",alpha=" + spec_number(options_.alpha) +
+         ",link=" + link_name(options_.link);
+}
+
+LossEntry FocalLoss::entry() {
+  return {
+      {"focal",
+       "focal loss (Lin et al. 2017): -alpha_t (1 - p_t)^gamma log p_t",
+       {{"gamma", "2", "focusing exponent, >= 0 (0 gives bce / ce)"},
+        {"alpha", "-1", "positive-class weight in [0, 1]; < 0: none"},
+        {"link", "sigmoid", "sigmoid (per output) or softmax"}}},
+      [](const LossArgs& args, const LossContext&) -> std::unique_ptr<Loss> {
+        FocalOptions o;
+        o.gamma = args.number("gamma");
+        o.alpha = args.number("alpha");
+        o.link = parse_link(args.loss_name(), args.text("link"));
+        return std::make_unique<FocalLoss>(o);
+      }};
+}
+
+LOSSLAB_INSTANTIATE_LOSS(FocalLoss);
+
+}  // namespace losslab

@@ -66,10 +66,12 @@ Var<T> FocalLoss::softmax_terms(Var<T> logits,
   if (options_.gamma == 0) return fl;
 
   // log(1 - p_t) = lse over the other classes - lse(z) (N x 1): the target
-  // column masked with -inf, whose gradient the logsumexp op sets to 0.
+  // column pushed down by -max/4, whose exp underflows to exactly 0 (for
+  // |z| < 1e37), so it drops out of the sum and its gradient. A finite
+  // stand-in for -inf keeps the tape's anomaly mode usable.
   Tensor<T> mask(N, K, T(0));
   for (int i = 0; i < N; ++i) {
-    mask(i, targets[i]) = -std::numeric_limits<T>::infinity();
+    mask(i, targets[i]) = -std::numeric_limits<T>::max() / 4;
   }
   Var<T> masked = logits + logits.tape().constant(mask);
   Var<T> log_rest = logsumexp(masked) - logsumexp(logits);

@@ -8,40 +8,50 @@
 //
 // HOW TO ADD A LOSS (losses/mse.h and losses/mse.cc are the worked example)
 //
-//   1. Create losses/<name>.h and losses/<name>.cc with a class
-//        class MyLoss : public LossBase<MyLoss>
-//      Its header comment gives the formula, the logits and target shapes,
-//      the parameters and what throws. It declares
-//        std::string spec() const override;            // "my:p=1"
-//        OutputKind output_kind() const override;      // if not softmax
-//        template <class T>
-//        PerSample<T> per_sample(Var<T> logits,
-//                                std::span<const int> targets) const;
-//        static LossEntry entry();                     // registry line
-//      The constructor validates the parameters (std::invalid_argument).
-//   2. In <name>.cc write per_sample once for float and double: the loss of
-//      each sample, N x 1, without per-sample weights or reduction.
-//      LossBase has already checked the inputs (targets in range, one per
-//      row; weights finite and >= 0) and applies weights and the
-//      reduction afterwards. Build the loss from autograd ops
-//      (autograd/ops.h) so that its backward comes for free. End the file
-//      with LOSSLAB_INSTANTIATE_LOSS(MyLoss).
-//   3. Only when composing ops is unstable (a log of a rounded
+// A new loss is one file pair, one test file and one registry line; no
+// other edit (both CMakeLists.txt pick up new files by themselves).
+//
+//   1. Create losses/<name>.h with the class and its contract: formula,
+//      logits and target shapes, parameters and their ranges, what throws.
+//        class MyLoss : public LossBase<MyLoss> {
+//         public:
+//          explicit MyLoss(double p = 1);  // validates p, throws
+//          std::string spec() const override;        // "my:p=1"
+//          OutputKind output_kind() const override;  // only if sigmoid
+//          template <class T>
+//          PerSample<T> per_sample(Var<T> logits,
+//                                  std::span<const int> targets) const;
+//          static LossEntry entry();
+//        };
+//   2. In losses/<name>.cc write per_sample once for float and double: the
+//      loss of each sample, N x 1, before per-sample weights and
+//      reduction. LossBase has already checked the inputs (one target per
+//      row, each in range; weights finite and >= 0) and applies weights
+//      and the reduction afterwards. Build the loss from autograd ops
+//      (autograd/ops.h; helpers below: target_matrix,
+//      output_probabilities) so that its backward comes for free. End the
+//      file with LOSSLAB_INSTANTIATE_LOSS(MyLoss);
+//   3. Only when composing ops is unstable (the log of a rounded
 //      probability, 0 * log 0, a division by a softmax), write a fused node
 //      with Tape::push: forward and backward next to each other in the
 //      same file, the backward comment quoting the forward expression
-//      (see soft_target_cross_entropy in losses/cross_entropy.cc).
-//   4. entry() returns the name, a one-line description, the parameters
-//      with their defaults, and a factory that reads LossArgs (see
-//      losses/registry.h). Then add two lines, and nothing else, outside
-//      your files: the .cc in losses/CMakeLists.txt, and
-//      `MyLoss::entry(),` (with its #include) in the table in
-//      losses/registry.cc. No switch, no enum.
-//   5. Add tests/losses/<name>_test.cc to tests/losses/CMakeLists.txt with
-//      at least: a value computed by hand (arithmetic in a comment),
-//      EXPECT_GRADCHECK in double for each Reduction, bad input
-//      (EXPECT_THROW with std::invalid_argument), and one numerically hard
-//      case (large logits, a probability that rounds to 0 or 1).
+//      (see soft_target_cross_entropy in losses/cross_entropy.cc). Prefer
+//      building factors from log-probabilities (log_softmax, log_sigmoid,
+//      logsumexp) and exp, as focal.cc does, to writing a node.
+//   4. entry() returns {{name, one-line description, {{param, default,
+//      help}, ...}}, factory}; the factory reads LossArgs::number / text /
+//      numbers (losses/registry.h), so defaults are written once and
+//      listed by the CLI. Register it with one line in the table in
+//      losses/registry.cc, `MyLoss::entry(),` (plus its #include). No
+//      switch, no enum.
+//   5. Write tests/losses/<name>_test.cc with at least: a value computed by
+//      hand (arithmetic in a comment), gradients against finite
+//      differences for every reduction (expect_gradcheck_all_reductions in
+//      tests/losses/loss_test_util.h), bad input (EXPECT_THROW with
+//      std::invalid_argument), and one numerically hard case (large
+//      logits, a probability that rounds to 0 or 1). The registry test
+//      builds every listed loss from its defaults and checks that spec()
+//      reads back to the same loss.
 //
 // Conventions shared by every loss:
 //   * Shapes: N samples, K classes, O = num_outputs(K) logit columns.

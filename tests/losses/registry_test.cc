@@ -3,8 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
+
+#include "tests/test_util.h"
 
 namespace losslab {
 namespace {
@@ -87,6 +90,26 @@ TEST(LossRegistryTest, NumberErrorNamesParameterAndText) {
   EXPECT_EQ(error_of("focal:gamma=two"),
             "focal: parameter gamma='two' is not a number; expected a finite "
             "decimal such as 0.25");
+}
+
+// No loss produces an inf or NaN on ordinary inputs, in any intermediate
+// value or gradient: the tape's anomaly mode would throw.
+TEST(LossRegistryTest, EveryLossPassesAnomalyMode) {
+  std::vector<std::string> specs;
+  for (const LossInfo& info : list_losses()) specs.push_back(info.name);
+  specs.push_back("focal:link=softmax");
+  specs.push_back("mse:link=sigmoid");
+  for (const std::string& spec : specs) {
+    auto loss = make_loss(spec, kCtx);
+    const int O = loss->num_outputs(2);
+    Tape<float> tape;
+    tape.set_detect_anomaly(true);
+    Var<float> z =
+        tape.variable(testing::random_tensor(3, O, 5, -50, 50).cast<float>());
+    std::vector<int> y = {0, 1, 1};
+    EXPECT_NO_THROW(tape.backward(loss->forward(z, y, {}, Reduction::kMean)))
+        << spec;
+  }
 }
 
 }  // namespace

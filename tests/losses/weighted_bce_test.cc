@@ -28,6 +28,16 @@ TEST(WeightedBceTest, GradientMatchesFiniteDifferences) {
       WeightedBce(counts), testing::random_tensor(4, 1, 101), {1, 0, 0, 1});
 }
 
+TEST(WeightedBceTest, LargeLogitsStayFinite) {
+  // pw = 3; x = -1000, y = 1: 3 * 1000 = 3000; x = 1000, y = 1: 0.
+  std::vector<std::int64_t> counts = {30, 10};
+  Tensor<float> l =
+      loss_value(WeightedBce(counts), Tensor<float>(2, 1, {-1000.0f, 1000.0f}),
+                 {1, 1}, Reduction::kNone);
+  EXPECT_EQ(l[0], 3000.0f);
+  EXPECT_EQ(l[1], 0.0f);
+}
+
 TEST(WeightedBceTest, RejectsNonBinaryTaskOrEmptyClass) {
   EXPECT_THROW(make_loss("weighted_bce", {3, {1, 2, 3}}),
                std::invalid_argument);

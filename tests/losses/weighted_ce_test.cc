@@ -66,6 +66,18 @@ TEST(WeightedCrossEntropyTest, GradientMatchesFiniteDifferences) {
                                            {0, 2, 1, 2});
 }
 
+TEST(WeightedCrossEntropyTest, LargeLogitsInFloat) {
+  // z = [1000, -1000, 0], target 1: nll = 2000 exactly; weight 2, so the
+  // mean is 2 * 2000 / 2 = 2000 and the gradient p - e = [1, -1, 0].
+  Tensor<float> z(1, 3, {1000.0f, -1000.0f, 0.0f});
+  WeightedCrossEntropy loss({1, 2, 3});
+  EXPECT_EQ(loss_value(loss, z, {1}).item(), 2000.0f);
+  Tensor<float> g = loss_grad(loss, z, {1});
+  EXPECT_EQ(g[0], 1.0f);
+  EXPECT_EQ(g[1], -1.0f);
+  EXPECT_EQ(g[2], 0.0f);
+}
+
 TEST(WeightedCrossEntropyTest, RejectsWeightCountOtherThanColumns) {
   EXPECT_THROW(loss_value(WeightedCrossEntropy({1, 2}), kZ, kY),
                std::invalid_argument);

@@ -23,6 +23,13 @@ Var<T> soft_target_cross_entropy(Var<T> logits, const Tensor<T>& r) {
                                 r.shape_str() + " and logits " + z.shape_str() +
                                 " differ in shape; expected equal");
   }
+  for (std::size_t k = 0; k < r.size(); ++k) {
+    if (!(r[k] >= T(0)) || !std::isfinite(r[k])) {
+      throw std::invalid_argument(
+          "soft_target_cross_entropy: target mass " + spec_number(r[k]) +
+          " at index " + std::to_string(k) + "; expected finite values >= 0");
+    }
+  }
   Tape<T>& tape = logits.tape();
   Node<T>& n = tape.push("soft_target_cross_entropy", {logits}, [](Node<T>& n) {
     // l_i = sum_j r_ij (lse(z_i) - z_ij)

@@ -15,5 +15,7 @@ Command add_train_command(CLI::App& app);
 Command add_losses_command(CLI::App& app);
 Command add_curves_command(CLI::App& app);
 Command add_constant_command(CLI::App& app);
+Command add_study_command(CLI::App& app);
+Command add_merge_command(CLI::App& app);
 
 }  // namespace losslab::app

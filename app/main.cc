@@ -27,6 +27,10 @@ int main(int argc, char** argv) {
       losslab::app::add_curves_command);
   add("constant", "the best constant prediction under each loss",
       losslab::app::add_constant_command);
+  add("study", "run a study file's grid of runs (resumable, shardable)",
+      losslab::app::add_study_command);
+  add("merge", "combine shard outputs of one study into one report",
+      losslab::app::add_merge_command);
 
   try {
     app.parse(argc, argv);

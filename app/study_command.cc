@@ -25,6 +25,7 @@ struct StudyCliOptions {
   std::string shard = "1/1";
   bool no_plots = false;
   bool quiet = false;
+  bool check = false;
 };
 
 // "K/N" with 1 <= K <= N, as (K - 1, N).
@@ -100,6 +101,15 @@ int run_study_command(const StudyCliOptions& o) {
   std::vector<StudyRun> runs = expand_runs(study);
   validate_study(study, runs);
   const std::string out = o.out.empty() ? "runs/" + study.name : o.out;
+  if (o.check) {
+    for (const StudyRun& r : runs) {
+      std::printf("%4d %s  %s\n", r.index, r.key.c_str(),
+                  run_label(r).c_str());
+    }
+    std::printf("%s: %zu runs, all specs valid\n", o.file.c_str(),
+                runs.size());
+    return 0;
+  }
 
   // Each run owns one thread; BLAS threads would only compete with them.
   if (o.threads > 0) {
@@ -161,6 +171,8 @@ Command add_study_command(CLI::App& app) {
       ->capture_default_str();
   app.add_flag("--no-plots", o->no_plots, "write the report without plots");
   app.add_flag("--quiet", o->quiet, "print nothing but errors");
+  app.add_flag("--check", o->check,
+               "validate the study and list its runs without running them");
   return [o] { return run_study_command(*o); };
 }
 

@@ -623,7 +623,11 @@ std::string settings_text(const StudyDir& s) {
 
 std::string condition_table(const Condition& c, bool noisy) {
   std::vector<const Metric*> columns;
-  for (const Metric& m : kMetrics) columns.push_back(&m);
+  // With balanced classes the "smallest" class is an arbitrary tie.
+  for (const Metric& m : kMetrics) {
+    if (&m == &kMetrics[3] && c.imbalance == "none") continue;
+    columns.push_back(&m);
+  }
   if (noisy) {
     columns.push_back(&kNoisyFit);
     columns.push_back(&kNoisyGradShare);
@@ -663,7 +667,8 @@ std::string report_md(const StudyDir& s, const std::vector<Condition>& conds,
   out += "Each cell is the mean ± sample standard deviation over seeds of "
          "the final-epoch test metric (\"best acc\" is the best epoch's). "
          "Minority recall is the test recall of the smallest training "
-         "class (class 1 in a binary task). Noisy fit is the fraction of "
+         "class (class 1 in a binary task), shown for imbalanced sets only. "
+         "Noisy fit is the fraction of "
          "mislabelled training samples predicted as their wrong label; "
          "noisy grad share is their share of the summed per-sample "
          "gradient norm w.r.t. the logits; both at the last epoch.\n\n";

@@ -135,6 +135,18 @@ class Tape {
   // A leaf that reads `value` in place without copying; `value` must outlive
   // the recorded graph and stay unchanged until backward() returns.
   Var<T> constant_ref(const Tensor<T>& value);
+  // A rows x cols constant leaf set to `fill`, then handed to `init`
+  // (called as init(Tensor<T>&)) to write its entries. Its storage is the
+  // tape's own and is reused after clear(), so a loss can build target or
+  // weight matrices every step without allocating.
+  template <class Init>
+  Var<T> constant(int rows, int cols, T fill, Init&& init) {
+    Node<T>& n = leaf("constant", false);
+    n.own_value.resize(rows, cols);
+    n.own_value.fill(fill);
+    init(n.own_value);
+    return Var<T>(&n);
+  }
 
   // Runs the backward pass from `loss`, which must be 1x1 and recorded on
   // this tape; seeds d loss = 1. Throws std::invalid_argument otherwise.

@@ -12,16 +12,17 @@ template <class T>
 Var<T> target_signed_logits(Var<T> logits, std::span<const int> targets) {
   // S (N x O): +1 at the target outcome, -1 elsewhere.
   const int N = logits.rows(), O = logits.cols();
-  Tensor<T> S(N, O, T(-1));
-  for (int i = 0; i < N; ++i) {
-    if (O == 1) {
-      S(i, 0) = targets[i] == 1 ? T(1) : T(-1);
-    } else {
-      S(i, targets[i]) = T(1);
+  Var<T> S = logits.tape().constant(N, O, T(-1), [&](Tensor<T>& S) {
+    for (int i = 0; i < N; ++i) {
+      if (O == 1) {
+        S(i, 0) = targets[i] == 1 ? T(1) : T(-1);
+      } else {
+        S(i, targets[i]) = T(1);
+      }
     }
-  }
+  });
   // t = S * z (N x O)
-  return logits * logits.tape().constant(S);
+  return logits * S;
 }
 
 BceWithLogits::BceWithLogits(double pos_weight) : pos_weight_(pos_weight) {
@@ -40,11 +41,12 @@ PerSample<T> BceWithLogits::per_sample(Var<T> logits,
   // l_ij *= pw where y_ij = 1.
   if (pos_weight_ != 1.0) {
     Var<T> y = target_matrix(logits.tape(), targets, logits.cols());
-    Tensor<T> w(y.rows(), y.cols());
-    for (std::size_t k = 0; k < w.size(); ++k) {
-      w[k] = y.value()[k] == T(1) ? T(pos_weight_) : T(1);
-    }
-    l = l * l.tape().constant(w);
+    Var<T> w = l.tape().constant(y.rows(), y.cols(), T(1), [&](Tensor<T>& w) {
+      for (std::size_t k = 0; k < w.size(); ++k) {
+        if (y.value()[k] == T(1)) w[k] = T(pos_weight_);
+      }
+    });
+    l = l * w;
   }
   // l_i = (1/O) sum_j l_ij (N x 1)
   return logits.cols() == 1 ? l : row_mean(l);

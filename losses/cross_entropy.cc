@@ -100,9 +100,9 @@ SoftmaxCrossEntropy::SoftmaxCrossEntropy(CrossEntropyOptions options)
 }
 
 template <class T>
-PerSample<T> SoftmaxCrossEntropy::from_target_rows(Var<T> logits,
-                                                   Tensor<T> t) const {
-  const int N = t.rows(), K = t.cols();
+PerSample<T> SoftmaxCrossEntropy::from_target_rows(
+    Var<T> logits, const Tensor<T>& targets) const {
+  const int N = targets.rows(), K = targets.cols();
   const std::vector<double>& w = options_.class_weights;
   if (!w.empty() && w.size() != std::size_t(K)) {
     throw std::invalid_argument(name() + ": " + std::to_string(w.size()) +
@@ -110,21 +110,30 @@ PerSample<T> SoftmaxCrossEntropy::from_target_rows(Var<T> logits,
                                 logits.value().shape_str() +
                                 "; expected one weight per column");
   }
-  // q = (1 - eps) t + eps / K, then r_ij = w_j q_ij (N x K), in place.
   const double eps = options_.smoothing;
+  if (eps == 0 && w.empty()) return soft_target_cross_entropy(logits, targets);
+
+  // q = (1 - eps) t + eps / K, then r_ij = w_j q_ij (N x K), held by the
+  // tape so that no step allocates.
+  // Limitation: with class weights the per-sample denominators are a
+  // std::vector (PerSample's contract), so a weighted step allocates once;
+  // the unweighted path allocates nothing once warm.
   std::vector<double> mass(w.empty() ? 0 : N, 0.0);
-  for (int i = 0; i < N; ++i) {
-    for (int j = 0; j < K; ++j) {
-      T q = eps == 0 ? t(i, j) : T((1 - eps) * t(i, j) + eps / K);
-      if (!w.empty()) {
-        q = T(w[j] * q);
-        mass[i] += q;
+  Var<T> r = logits.tape().constant(N, K, T(0), [&](Tensor<T>& r) {
+    for (int i = 0; i < N; ++i) {
+      for (int j = 0; j < K; ++j) {
+        T t = targets(i, j);
+        T q = eps == 0 ? t : T((1 - eps) * t + eps / K);
+        if (!w.empty()) {
+          q = T(w[j] * q);
+          mass[i] += q;
+        }
+        r(i, j) = q;
       }
-      t(i, j) = q;
     }
-  }
+  });
   // l_i (N x 1); with class weights the mean divides by sum_i mass_i.
-  Var<T> l = soft_target_cross_entropy(logits, t);
+  Var<T> l = soft_target_cross_entropy(logits, r.value());
   if (w.empty()) return l;
   return PerSample<T>(l, std::move(mass));
 }
@@ -132,11 +141,9 @@ PerSample<T> SoftmaxCrossEntropy::from_target_rows(Var<T> logits,
 template <class T>
 PerSample<T> SoftmaxCrossEntropy::per_sample(
     Var<T> logits, std::span<const int> targets) const {
-  // t (N x K): the one-hot rows of the targets.
-  const int N = logits.rows(), K = logits.cols();
-  Tensor<T> t(N, K, T(0));
-  for (int i = 0; i < N; ++i) t(i, targets[i]) = T(1);
-  return from_target_rows(logits, std::move(t));
+  // The one-hot rows of the targets (N x K), held by the tape.
+  Var<T> t = one_hot(logits.tape(), targets, logits.cols());
+  return from_target_rows(logits, t.value());
 }
 
 template <class T>

@@ -67,7 +67,7 @@ class SoftmaxCrossEntropy : public LossBase<SoftmaxCrossEntropy> {
                    std::span<const float> weights, Reduction r) const;
   // l_i and the mean denominators from the unsmoothed target rows t.
   template <class T>
-  PerSample<T> from_target_rows(Var<T> logits, Tensor<T> t) const;
+  PerSample<T> from_target_rows(Var<T> logits, const Tensor<T>& t) const;
 
   CrossEntropyOptions options_;
 };

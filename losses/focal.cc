@@ -44,11 +44,14 @@ Var<T> FocalLoss::sigmoid_terms(Var<T> logits,
   // fl *= alpha_t: alpha at the positive outcome, 1 - alpha elsewhere.
   if (options_.alpha >= 0) {
     Var<T> y = target_matrix(logits.tape(), targets, logits.cols());
-    Tensor<T> a(y.rows(), y.cols());
-    for (std::size_t k = 0; k < a.size(); ++k) {
-      a[k] = T(y.value()[k] == T(1) ? options_.alpha : 1 - options_.alpha);
-    }
-    fl = fl * logits.tape().constant(a);
+    Var<T> a = logits.tape().constant(
+        y.rows(), y.cols(), T(0), [&](Tensor<T>& a) {
+          for (std::size_t k = 0; k < a.size(); ++k) {
+            a[k] = T(y.value()[k] == T(1) ? options_.alpha
+                                          : 1 - options_.alpha);
+          }
+        });
+    fl = fl * a;
   }
   // l_i = (1/O) sum_j fl_ij (N x 1)
   return logits.cols() == 1 ? fl : row_mean(fl);
@@ -60,20 +63,20 @@ Var<T> FocalLoss::softmax_terms(Var<T> logits,
   // -log p_t = lse(z) - z_c (N x 1) through ce's fused kernel, so gamma = 0
   // is ce exactly.
   const int N = logits.rows(), K = logits.cols();
-  Tensor<T> onehot(N, K, T(0));
-  for (int i = 0; i < N; ++i) onehot(i, targets[i]) = T(1);
-  Var<T> fl = soft_target_cross_entropy(logits, onehot);
+  Var<T> onehot = one_hot(logits.tape(), targets, K);
+  Var<T> fl = soft_target_cross_entropy(logits, onehot.value());
   if (options_.gamma == 0) return fl;
 
   // log(1 - p_t) = lse over the other classes - lse(z) (N x 1): the target
   // column pushed down by -max/4, whose exp underflows to exactly 0 (for
   // |z| < 1e37), so it drops out of the sum and its gradient. A finite
   // stand-in for -inf keeps the tape's anomaly mode usable.
-  Tensor<T> mask(N, K, T(0));
-  for (int i = 0; i < N; ++i) {
-    mask(i, targets[i]) = -std::numeric_limits<T>::max() / 4;
-  }
-  Var<T> masked = logits + logits.tape().constant(mask);
+  Var<T> mask = logits.tape().constant(N, K, T(0), [&](Tensor<T>& m) {
+    for (int i = 0; i < N; ++i) {
+      m(i, targets[i]) = -std::numeric_limits<T>::max() / 4;
+    }
+  });
+  Var<T> masked = logits + mask;
   Var<T> log_rest = logsumexp(masked) - logsumexp(logits);
   // fl = (1 - p_t)^gamma (-log p_t) = exp(gamma log(1 - p_t)) (-log p_t)
   return exp(log_rest * options_.gamma) * fl;

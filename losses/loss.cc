@@ -171,9 +171,10 @@ Var<T> reduce_loss(const PerSample<T>& per_sample,
 
   // w_i l_i (N x 1), the weights a constant column.
   if (!weights.empty()) {
-    Tensor<T> w(N, 1);
-    for (int i = 0; i < N; ++i) w[i] = T(weights[i]);
-    l = mul(l, l.tape().constant(w));
+    Var<T> w = l.tape().constant(N, 1, T(0), [&](Tensor<T>& w) {
+      for (int i = 0; i < N; ++i) w[i] = T(weights[i]);
+    });
+    l = mul(l, w);
   }
   if (r == Reduction::kNone) return l;
   if (r == Reduction::kSum) return sum(l);
@@ -193,9 +194,9 @@ template <class T>
 Var<T> target_matrix(Tape<T>& tape, std::span<const int> targets,
                      int num_outputs) {
   if (num_outputs >= 2) return one_hot(tape, targets, num_outputs);
-  Tensor<T> y(int(targets.size()), 1);
-  for (std::size_t i = 0; i < targets.size(); ++i) y[i] = T(targets[i]);
-  return tape.constant(y);
+  return tape.constant(int(targets.size()), 1, T(0), [&](Tensor<T>& y) {
+    for (std::size_t i = 0; i < targets.size(); ++i) y[i] = T(targets[i]);
+  });
 }
 
 template <class T>

@@ -1,6 +1,8 @@
 // The small explanatory commands: `losses`, `curves` and `constant`. Each
 // computes its figures with the engine and the registered losses, so what
 // they show is what training uses.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -9,13 +11,11 @@
 #include <iostream>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "app/commands.h"
-#include "train/plot.h"
 #include "losses/registry.h"
-#include "train/explain.h"
 #include "train/atomic_file.h"
+#include "train/explain.h"
+#include "train/plot.h"
 
 namespace losslab::app {
 namespace {
@@ -52,18 +52,20 @@ int run_curves(const std::string& dir, bool plot) {
 int run_constant(double rate, int samples, int steps) {
   std::vector<ConstantFit> fits = best_constant(rate, samples, steps);
   const int positives = int(std::lround(rate * samples));
-  std::printf("Labels: %d of %d positive. The best constant probability "
-              "p under each loss:\n",
-              positives, samples);
+  std::printf(
+      "Labels: %d of %d positive. The best constant probability "
+      "p under each loss:\n",
+      positives, samples);
   std::printf("  %-4s %-12s %-12s\n", "loss", "found", "closed form");
   for (const ConstantFit& f : fits) {
     const char* what = f.loss == "l1" ? "the median" : "the mean";
     std::printf("  %-4s %-12.6f %-12.6f %s\n", f.loss.c_str(), f.found,
                 f.closed_form, what);
   }
-  std::printf("Under L1 every sample gets the majority class: accuracy "
-              "%.1f%%, minority recall 0.\n",
-              100.0 * std::max(positives, samples - positives) / samples);
+  std::printf(
+      "Under L1 every sample gets the majority class: accuracy "
+      "%.1f%%, minority recall 0.\n",
+      100.0 * std::max(positives, samples - positives) / samples);
   return 0;
 }
 

@@ -9,8 +9,9 @@
 #include "train/trainer.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"losslab: why classification trains with cross-entropy, and "
-               "when that choice fails"};
+  CLI::App app{
+      "losslab: why classification trains with cross-entropy, and "
+      "when that choice fails"};
   app.set_version_flag("--version", LOSSLAB_VERSION);
   app.require_subcommand(1);
 

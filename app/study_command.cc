@@ -34,8 +34,10 @@ std::pair<int, int> parse_shard(const std::string& text) {
   char slash = 0, extra = 0;
   if (std::sscanf(text.c_str(), "%d%c%d%c", &k, &slash, &n, &extra) != 3 ||
       slash != '/' || n < 1 || k < 1 || k > n) {
-    throw std::invalid_argument("--shard: expected K/N with 1 <= K <= N, "
-                                "such as 2/4, got '" + text + "'");
+    throw std::invalid_argument(
+        "--shard: expected K/N with 1 <= K <= N, "
+        "such as 2/4, got '" +
+        text + "'");
   }
   return {k - 1, n};
 }
@@ -59,8 +61,8 @@ class StudyPrinter {
           p.ended_status == "finished"
               ? fmt_accuracy(p.ended_test_accuracy, p.ended_seconds)
               : p.ended_status + ": " + p.ended_error;
-      std::printf("%s[%d/%d] %s | %s | ETA %s\n", live_ ? "\r\033[K" : "",
-                  done, p.total, run_label(*p.ended).c_str(), what.c_str(),
+      std::printf("%s[%d/%d] %s | %s | ETA %s\n", live_ ? "\r\033[K" : "", done,
+                  p.total, run_label(*p.ended).c_str(), what.c_str(),
                   format_duration(p.eta_seconds).c_str());
     }
     if (live_) {
@@ -83,8 +85,8 @@ class StudyPrinter {
  private:
   static std::string fmt_accuracy(double accuracy, double seconds) {
     char buf[64];
-    std::snprintf(buf, sizeof buf, "test acc %6.2f%% | %6.1f s",
-                  100 * accuracy, seconds);
+    std::snprintf(buf, sizeof buf, "test acc %6.2f%% | %6.1f s", 100 * accuracy,
+                  seconds);
     return buf;
   }
 
@@ -103,11 +105,9 @@ int run_study_command(const StudyCliOptions& o) {
   const std::string out = o.out.empty() ? "runs/" + study.name : o.out;
   if (o.check) {
     for (const StudyRun& r : runs) {
-      std::printf("%4d %s  %s\n", r.index, r.key.c_str(),
-                  run_label(r).c_str());
+      std::printf("%4d %s  %s\n", r.index, r.key.c_str(), run_label(r).c_str());
     }
-    std::printf("%s: %zu runs, all specs valid\n", o.file.c_str(),
-                runs.size());
+    std::printf("%s: %zu runs, all specs valid\n", o.file.c_str(), runs.size());
     return 0;
   }
 
@@ -120,10 +120,11 @@ int run_study_command(const StudyCliOptions& o) {
   int mine = 0;
   for (const StudyRun& r : runs) mine += r.index % shard_count == shard_index;
   if (!o.quiet) {
-    std::printf("losslab %s | study %s | %zu runs, shard %d/%d: %d | %d "
-                "jobs | out %s\n",
-                LOSSLAB_VERSION, study.name.c_str(), runs.size(),
-                shard_index + 1, shard_count, mine, o.jobs, out.c_str());
+    std::printf(
+        "losslab %s | study %s | %zu runs, shard %d/%d: %d | %d "
+        "jobs | out %s\n",
+        LOSSLAB_VERSION, study.name.c_str(), runs.size(), shard_index + 1,
+        shard_count, mine, o.jobs, out.c_str());
     std::fflush(stdout);
   }
 
@@ -133,19 +134,19 @@ int run_study_command(const StudyCliOptions& o) {
   options.shard_index = shard_index;
   options.shard_count = shard_count;
   auto printer = std::make_shared<StudyPrinter>(isatty(fileno(stdout)) == 1);
-  if (!o.quiet) options.progress = [printer](const StudyProgress& p) {
-    (*printer)(p);
-  };
+  if (!o.quiet)
+    options.progress = [printer](const StudyProgress& p) { (*printer)(p); };
   StudySummary summary = run_study(study, runs, options);
 
   int reported = write_study_outputs(out, !o.no_plots);
   if (!o.quiet) {
-    std::printf("%sdone: %d runs in this shard, %d already on disk, %d "
-                "finished, %d diverged, %zu failed\nwrote %s/results.csv, "
-                "epochs.csv and report.md (%d runs)\n",
-                isatty(fileno(stdout)) ? "\r\033[K" : "", summary.total,
-                summary.skipped, summary.finished, summary.diverged,
-                summary.errors.size(), out.c_str(), reported);
+    std::printf(
+        "%sdone: %d runs in this shard, %d already on disk, %d "
+        "finished, %d diverged, %zu failed\nwrote %s/results.csv, "
+        "epochs.csv and report.md (%d runs)\n",
+        isatty(fileno(stdout)) ? "\r\033[K" : "", summary.total,
+        summary.skipped, summary.finished, summary.diverged,
+        summary.errors.size(), out.c_str(), reported);
   }
   for (const std::string& e : summary.errors) {
     std::fprintf(stderr, "losslab: run failed: %s\n", e.c_str());
@@ -186,9 +187,10 @@ Command add_merge_command(CLI::App& app) {
   app.add_flag("--no-plots", *no_plots, "write the report without plots");
   return [dirs, out, no_plots] {
     int n = merge_study_dirs(*dirs, *out, !*no_plots);
-    std::printf("merged %zu directories: %d runs; wrote %s/results.csv, "
-                "epochs.csv and report.md\n",
-                dirs->size(), n, out->c_str());
+    std::printf(
+        "merged %zu directories: %d runs; wrote %s/results.csv, "
+        "epochs.csv and report.md\n",
+        dirs->size(), n, out->c_str());
     return 0;
   };
 }

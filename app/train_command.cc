@@ -38,9 +38,8 @@ void print_summary(const TrainResult& r, const std::string& path) {
   std::printf(
       "final: test accuracy %.2f%% | balanced %.2f%% | macro F1 %.4f | "
       "NLL %.4f | ECE %.4f | AUC %.4f | best %.2f%% (epoch %d) | %.1f s\n",
-      100 * f.accuracy, 100 * f.balanced_accuracy, f.macro_f1,
-      f.cross_entropy, f.ece, f.roc_auc, 100 * r.best_test_accuracy,
-      r.best_epoch, r.seconds);
+      100 * f.accuracy, 100 * f.balanced_accuracy, f.macro_f1, f.cross_entropy,
+      f.ece, f.roc_auc, 100 * r.best_test_accuracy, r.best_epoch, r.seconds);
   std::printf("wrote %s\n", path.c_str());
 }
 
@@ -107,8 +106,7 @@ Command add_train_command(CLI::App& app) {
                  "none, binary:POS:NEG:RATIO, binary:POS:rest:RATIO, "
                  "step:RHO or longtail:RHO")
       ->capture_default_str();
-  app.add_option("--noise", d.noise,
-                 "none, symmetric:RATE or asymmetric:RATE")
+  app.add_option("--noise", d.noise, "none, symmetric:RATE or asymmetric:RATE")
       ->capture_default_str();
   app.add_option("--hidden", t.hidden,
                  "hidden layer sizes, e.g. 256-128 (input and output sizes "
@@ -148,8 +146,9 @@ Command add_train_command(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   app.add_flag("--drop-last", t.drop_last, "drop the last partial batch");
-  app.add_option("--seed", t.seed, "seed for initialisation, shuffling and "
-                                   "data transforms")
+  app.add_option("--seed", t.seed,
+                 "seed for initialisation, shuffling and "
+                 "data transforms")
       ->capture_default_str();
   app.add_option("--threads", o->threads, "OpenBLAS threads")
       ->capture_default_str()

@@ -2,6 +2,9 @@
 
 #include <cblas.h>
 
+#include <algorithm>
+#include <cstddef>
+
 namespace losslab::blas {
 namespace {
 
@@ -25,14 +28,70 @@ bool handle_degenerate(int M, int N, int K, T beta, T* C, int ldc) {
   return true;
 }
 
+// Matrix-vector and rank-one shapes, where sgemm's packing of the whole
+// matrix costs more than the arithmetic (a batch of one sample, or the
+// weight gradient of one). Returns false for shapes that need gemm.
+//   M == 1:  c (1 x N) = alpha a (1 x K) op(B) + beta c   -> gemv on op(B)^T
+//   N == 1:  c (M x 1) = alpha op(A) b (K x 1) + beta c   -> gemv on op(A)
+//   K == 1:  C (M x N) = alpha a (M) b (N)^T + beta C     -> ger
+template <class T, class Gemv, class Ger>
+bool vector_shapes(Trans trans_a, Trans trans_b, int M, int N, int K, T alpha,
+                   const T* A, int lda, const T* B, int ldb, T beta, T* C,
+                   int ldc, Gemv gemv, Ger ger) {
+  const bool ta = trans_a == Trans::kYes, tb = trans_b == Trans::kYes;
+  if (M == 1) {
+    // a_k = op(A)(0, k): stride 1 when A is 1 x K, lda when A is K x 1.
+    const int inc_a = ta ? lda : 1;
+    // op(B)^T is B^T for a K x N B, and B itself for an N x K B.
+    if (beta == T(0)) std::fill(C, C + N, T(0));
+    if (tb) {
+      gemv(CblasRowMajor, CblasNoTrans, N, K, alpha, B, ldb, A, inc_a, beta, C,
+           1);
+    } else {
+      gemv(CblasRowMajor, CblasTrans, K, N, alpha, B, ldb, A, inc_a, beta, C,
+           1);
+    }
+    return true;
+  }
+  if (N == 1) {
+    // b_k = op(B)(k, 0): stride ldb when B is K x 1, 1 when B is 1 x K.
+    const int inc_b = tb ? 1 : ldb;
+    if (beta == T(0)) {
+      for (int i = 0; i < M; ++i) C[i * ldc] = T(0);
+    }
+    if (ta) {
+      gemv(CblasRowMajor, CblasTrans, K, M, alpha, A, lda, B, inc_b, beta, C,
+           ldc);
+    } else {
+      gemv(CblasRowMajor, CblasNoTrans, M, K, alpha, A, lda, B, inc_b, beta, C,
+           ldc);
+    }
+    return true;
+  }
+  if (K == 1) {
+    // a_i = op(A)(i, 0), b_j = op(B)(0, j); ger only adds, so scale first.
+    for (int i = 0; i < M; ++i) {
+      T* row = C + std::size_t(i) * ldc;
+      for (int j = 0; j < N; ++j) row[j] = beta == T(0) ? T(0) : beta * row[j];
+    }
+    ger(CblasRowMajor, M, N, alpha, A, ta ? 1 : lda, B, tb ? ldb : 1, C, ldc);
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
-void gemm(Trans trans_a, Trans trans_b,         //
-          int M, int N, int K,                  //
+void gemm(Trans trans_a, Trans trans_b,          //
+          int M, int N, int K,                   //
           float alpha, const float* A, int lda,  //
           const float* B, int ldb,               //
           float beta, float* C, int ldc) {
   if (handle_degenerate(M, N, K, beta, C, ldc)) return;
+  if (vector_shapes(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C,
+                    ldc, cblas_sgemv, cblas_sger)) {
+    return;
+  }
   cblas_sgemm(CblasRowMajor, to_cblas(trans_a), to_cblas(trans_b),  //
               M, N, K,                                              //
               alpha, A, lda,                                        //
@@ -40,12 +99,16 @@ void gemm(Trans trans_a, Trans trans_b,         //
               beta, C, ldc);
 }
 
-void gemm(Trans trans_a, Trans trans_b,           //
-          int M, int N, int K,                    //
+void gemm(Trans trans_a, Trans trans_b,            //
+          int M, int N, int K,                     //
           double alpha, const double* A, int lda,  //
           const double* B, int ldb,                //
           double beta, double* C, int ldc) {
   if (handle_degenerate(M, N, K, beta, C, ldc)) return;
+  if (vector_shapes(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C,
+                    ldc, cblas_dgemv, cblas_dger)) {
+    return;
+  }
   cblas_dgemm(CblasRowMajor, to_cblas(trans_a), to_cblas(trans_b),  //
               M, N, K,                                              //
               alpha, A, lda,                                        //

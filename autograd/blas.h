@@ -12,13 +12,13 @@ namespace losslab::blas {
 
 enum class Trans { kNo, kYes };
 
-void gemm(Trans trans_a, Trans trans_b,         //
-          int M, int N, int K,                  //
+void gemm(Trans trans_a, Trans trans_b,          //
+          int M, int N, int K,                   //
           float alpha, const float* A, int lda,  //
           const float* B, int ldb,               //
           float beta, float* C, int ldc);
-void gemm(Trans trans_a, Trans trans_b,           //
-          int M, int N, int K,                    //
+void gemm(Trans trans_a, Trans trans_b,            //
+          int M, int N, int K,                     //
           double alpha, const double* A, int lda,  //
           const double* B, int ldb,                //
           double beta, double* C, int ldc);

@@ -8,8 +8,8 @@ namespace losslab {
 
 void check_failed(const char* expr, const char* file, int line,
                   const std::string& message) {
-  std::fprintf(stderr, "losslab: internal check failed: %s at %s:%d %s\n",
-               expr, file, line, message.c_str());
+  std::fprintf(stderr, "losslab: internal check failed: %s at %s:%d %s\n", expr,
+               file, line, message.c_str());
   std::abort();
 }
 

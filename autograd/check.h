@@ -17,14 +17,14 @@ namespace losslab {
 
 }  // namespace losslab
 
-#define LOSSLAB_CHECK(cond, ...)                                         \
-  do {                                                                   \
-    if (!(cond)) {                                                       \
-      std::ostringstream losslab_check_os_;                              \
-      losslab_check_os_ << "" __VA_ARGS__;                               \
-      ::losslab::check_failed(#cond, __FILE__, __LINE__,                 \
-                              losslab_check_os_.str());                  \
-    }                                                                    \
+#define LOSSLAB_CHECK(cond, ...)                         \
+  do {                                                   \
+    if (!(cond)) {                                       \
+      std::ostringstream losslab_check_os_;              \
+      losslab_check_os_ << "" __VA_ARGS__;               \
+      ::losslab::check_failed(#cond, __FILE__, __LINE__, \
+                              losslab_check_os_.str());  \
+    }                                                    \
   } while (0)
 
 namespace losslab {

@@ -29,8 +29,7 @@ Var<double> scalar_objective(const GradcheckFn& f,
   vars.clear();
   for (const Tensor<double>& x : inputs) vars.push_back(tape.variable(x));
   Var<double> out = f(tape, vars);
-  Var<double> w =
-      tape.constant(reduction_weights(out.rows(), out.cols()));
+  Var<double> w = tape.constant(reduction_weights(out.rows(), out.cols()));
   return sum(mul(out, w));
 }
 
@@ -89,9 +88,9 @@ GradcheckResult gradcheck(const GradcheckFn& f,
   std::ostringstream os;
   os.precision(10);
   os << "gradcheck " << (result.ok ? "passed" : "FAILED")
-     << "; worst element: input " << result.input << " (" << result.row
-     << ", " << result.col << ") analytic " << result.analytic
-     << " numeric " << result.numeric;
+     << "; worst element: input " << result.input << " (" << result.row << ", "
+     << result.col << ") analytic " << result.analytic << " numeric "
+     << result.numeric;
   result.message = os.str();
   return result;
 }

@@ -40,8 +40,8 @@ T sigmoid_of(T x) {
 // y = f(x) element by element; records `backward` when needed.
 template <class T, class F>
 Var<T> unary(Var<T> x, const char* op, F f,
-             std::type_identity_t<BackwardFn<T>> backward,
-             double s0 = 0, double s1 = 0) {
+             std::type_identity_t<BackwardFn<T>> backward, double s0 = 0,
+             double s1 = 0) {
   Tape<T>& tape = tape_of(op, x);
   Node<T>& n = tape.push(op, {x}, backward);
   n.s0 = s0;
@@ -52,16 +52,22 @@ Var<T> unary(Var<T> x, const char* op, F f,
   return tape.finish(n);
 }
 
-// dx += g(x, y, dy, node) element by element.
+// dx += g(x, y, dy, node) element by element; a gradient buffer nothing has
+// written to yet in this pass is overwritten instead of zeroed and added to.
 template <class T, class G>
 void unary_backward(Node<T>& n, G g) {
   Node<T>& in = *n.in[0];
   if (!in.requires_grad) return;
-  Tensor<T>& dx = in.grad_accumulator();
+  bool fresh = false;
+  Tensor<T>& dx = in.grad_accumulator(&fresh);
   const Tensor<T>& x = *in.value;
   const Tensor<T>& y = *n.value;
   const Tensor<T>& dy = *n.grad;
-  for (std::size_t i = 0; i < x.size(); ++i) dx[i] += g(x[i], y[i], dy[i], n);
+  if (fresh) {
+    for (std::size_t i = 0; i < x.size(); ++i) dx[i] = g(x[i], y[i], dy[i], n);
+  } else {
+    for (std::size_t i = 0; i < x.size(); ++i) dx[i] += g(x[i], y[i], dy[i], n);
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -118,6 +124,22 @@ Var<T> binary(Var<T> a, Var<T> b, const char* op, F f,
   return tape.finish(n);
 }
 
+// d += g(a, b, y, dy) over same-shaped buffers; overwrites a fresh d.
+template <class T, class G>
+void same_shape_backward(Node<T>& target, const Tensor<T>& a,
+                         const Tensor<T>& b, const Tensor<T>& y,
+                         const Tensor<T>& dy, G g) {
+  bool fresh = false;
+  Tensor<T>& d = target.grad_accumulator(&fresh);
+  if (fresh) {
+    for (std::size_t k = 0; k < y.size(); ++k)
+      d[k] = g(a[k], b[k], y[k], dy[k]);
+  } else {
+    for (std::size_t k = 0; k < y.size(); ++k)
+      d[k] += g(a[k], b[k], y[k], dy[k]);
+  }
+}
+
 // da += ga(a, b, y, dy) and db += gb(a, b, y, dy), summing over the
 // positions where an input was repeated.
 template <class T, class GA, class GB>
@@ -128,16 +150,23 @@ void binary_backward(Node<T>& n, GA ga, GB gb) {
   const Tensor<T>& b = *nb.value;
   const Tensor<T>& y = *n.value;
   const Tensor<T>& dy = *n.grad;
+  // Equal shapes (the common case besides a bias): contiguous loops.
+  if (a.same_shape(b)) {
+    if (na.requires_grad) same_shape_backward(na, a, b, y, dy, ga);
+    if (nb.requires_grad) same_shape_backward(nb, a, b, y, dy, gb);
+    return;
+  }
   Broadcast s = broadcast(n.op, a, b);
   Tensor<T>* da = na.requires_grad ? &na.grad_accumulator() : nullptr;
   Tensor<T>* db = nb.requires_grad ? &nb.grad_accumulator() : nullptr;
   for (int i = 0; i < s.rows; ++i) {
+    const std::size_t ra = std::size_t(i) * s.a_row;
+    const std::size_t rb = std::size_t(i) * s.b_row;
+    const std::size_t ry = std::size_t(i) * s.cols;
     for (int j = 0; j < s.cols; ++j) {
-      std::size_t k = std::size_t(i) * s.cols + j;
-      std::size_t ia = i * s.a_row + j * s.a_col;
-      std::size_t ib = i * s.b_row + j * s.b_col;
-      if (da) (*da)[ia] += ga(a[ia], b[ib], y[k], dy[k]);
-      if (db) (*db)[ib] += gb(a[ia], b[ib], y[k], dy[k]);
+      const std::size_t ia = ra + j * s.a_col, ib = rb + j * s.b_col;
+      if (da) (*da)[ia] += ga(a[ia], b[ib], y[ry + j], dy[ry + j]);
+      if (db) (*db)[ib] += gb(a[ia], b[ib], y[ry + j], dy[ry + j]);
     }
   }
 }
@@ -200,46 +229,60 @@ Var<T> matmul(Var<T> a, Var<T> b) {
 
 template <class T>
 Var<T> add(Var<T> a, Var<T> b) {
-  return binary(a, b, "add", [](T x, T y) { return x + y; }, [](Node<T>& n) {
-    // y = a + b: da = dy, db = dy
-    binary_backward(n, [](T, T, T, T dy) { return dy; },
-                    [](T, T, T, T dy) { return dy; });
-  });
+  return binary(
+      a, b, "add", [](T x, T y) { return x + y; },
+      [](Node<T>& n) {
+        // y = a + b: da = dy, db = dy
+        binary_backward(
+            n, [](T, T, T, T dy) { return dy; },
+            [](T, T, T, T dy) { return dy; });
+      });
 }
 
 template <class T>
 Var<T> sub(Var<T> a, Var<T> b) {
-  return binary(a, b, "sub", [](T x, T y) { return x - y; }, [](Node<T>& n) {
-    // y = a - b: da = dy, db = -dy
-    binary_backward(n, [](T, T, T, T dy) { return dy; },
-                    [](T, T, T, T dy) { return -dy; });
-  });
+  return binary(
+      a, b, "sub", [](T x, T y) { return x - y; },
+      [](Node<T>& n) {
+        // y = a - b: da = dy, db = -dy
+        binary_backward(
+            n, [](T, T, T, T dy) { return dy; },
+            [](T, T, T, T dy) { return -dy; });
+      });
 }
 
 template <class T>
 Var<T> mul(Var<T> a, Var<T> b) {
-  return binary(a, b, "mul", [](T x, T y) { return x * y; }, [](Node<T>& n) {
-    // y = a * b: da = dy * b, db = dy * a
-    binary_backward(n, [](T, T b, T, T dy) { return dy * b; },
-                    [](T a, T, T, T dy) { return dy * a; });
-  });
+  return binary(
+      a, b, "mul", [](T x, T y) { return x * y; },
+      [](Node<T>& n) {
+        // y = a * b: da = dy * b, db = dy * a
+        binary_backward(
+            n, [](T, T b, T, T dy) { return dy * b; },
+            [](T a, T, T, T dy) { return dy * a; });
+      });
 }
 
 template <class T>
 Var<T> div(Var<T> a, Var<T> b) {
-  return binary(a, b, "div", [](T x, T y) { return x / y; }, [](Node<T>& n) {
-    // y = a / b: da = dy / b, db = -dy * a / b^2 = -dy * y / b
-    binary_backward(n, [](T, T b, T, T dy) { return dy / b; },
-                    [](T, T b, T y, T dy) { return -dy * y / b; });
-  });
+  return binary(
+      a, b, "div", [](T x, T y) { return x / y; },
+      [](Node<T>& n) {
+        // y = a / b: da = dy / b, db = -dy * a / b^2 = -dy * y / b
+        binary_backward(
+            n, [](T, T b, T, T dy) { return dy / b; },
+            [](T, T b, T y, T dy) { return -dy * y / b; });
+      });
 }
 
 template <class T>
 Var<T> neg(Var<T> x) {
-  return unary(x, "neg", [](T v, Node<T>&) { return -v; }, [](Node<T>& n) {
-    // y = -x: dx = -dy
-    unary_backward(n, [](T, T, T dy, Node<T>&) { return -dy; });
-  });
+  return unary(
+      x, "neg", [](T v, Node<T>&) { return -v; },
+      [](Node<T>& n) {
+        // y = -x: dx = -dy
+        unary_backward(n, [](T, T, T dy, Node<T>&) { return -dy; });
+      });
 }
 
 template <class T>
@@ -259,8 +302,7 @@ Var<T> mul_scalar(Var<T> x, double c) {
       x, "mul_scalar", [](T v, Node<T>& n) { return v * T(n.s0); },
       [](Node<T>& n) {
         // y = c x: dx = c dy
-        unary_backward(n,
-                       [](T, T, T dy, Node<T>& n) { return dy * T(n.s0); });
+        unary_backward(n, [](T, T, T dy, Node<T>& n) { return dy * T(n.s0); });
       },
       c);
 }
@@ -271,33 +313,34 @@ Var<T> mul_scalar(Var<T> x, double c) {
 
 template <class T>
 Var<T> exp(Var<T> x) {
-  return unary(x, "exp", [](T v, Node<T>&) { return std::exp(v); },
-               [](Node<T>& n) {
-                 // y = e^x: dx = dy * y
-                 unary_backward(n,
-                                [](T, T y, T dy, Node<T>&) { return dy * y; });
-               });
+  return unary(
+      x, "exp", [](T v, Node<T>&) { return std::exp(v); },
+      [](Node<T>& n) {
+        // y = e^x: dx = dy * y
+        unary_backward(n, [](T, T y, T dy, Node<T>&) { return dy * y; });
+      });
 }
 
 template <class T>
 Var<T> log(Var<T> x) {
-  return unary(x, "log", [](T v, Node<T>&) { return std::log(v); },
-               [](Node<T>& n) {
-                 // y = log x: dx = dy / x
-                 unary_backward(n,
-                                [](T x, T, T dy, Node<T>&) { return dy / x; });
-               });
+  return unary(
+      x, "log", [](T v, Node<T>&) { return std::log(v); },
+      [](Node<T>& n) {
+        // y = log x: dx = dy / x
+        unary_backward(n, [](T x, T, T dy, Node<T>&) { return dy / x; });
+      });
 }
 
 template <class T>
 Var<T> sqrt(Var<T> x) {
-  return unary(x, "sqrt", [](T v, Node<T>&) { return std::sqrt(v); },
-               [](Node<T>& n) {
-                 // y = sqrt(x): dx = dy / (2 y); nothing flows where dy = 0.
-                 unary_backward(n, [](T, T y, T dy, Node<T>&) {
-                   return dy == T(0) ? T(0) : dy / (T(2) * y);
-                 });
-               });
+  return unary(
+      x, "sqrt", [](T v, Node<T>&) { return std::sqrt(v); },
+      [](Node<T>& n) {
+        // y = sqrt(x): dx = dy / (2 y); nothing flows where dy = 0.
+        unary_backward(n, [](T, T y, T dy, Node<T>&) {
+          return dy == T(0) ? T(0) : dy / (T(2) * y);
+        });
+      });
 }
 
 template <class T>
@@ -318,21 +361,22 @@ Var<T> pow(Var<T> x, double p) {
 
 template <class T>
 Var<T> abs(Var<T> x) {
-  return unary(x, "abs", [](T v, Node<T>&) { return std::abs(v); },
-               [](Node<T>& n) {
-                 // y = |x|: dx = sign(x) dy, with sign(0) = 0.
-                 unary_backward(n, [](T x, T, T dy, Node<T>&) {
-                   return x > T(0) ? dy : x < T(0) ? -dy : T(0);
-                 });
-               });
+  return unary(
+      x, "abs", [](T v, Node<T>&) { return std::abs(v); },
+      [](Node<T>& n) {
+        // y = |x|: dx = sign(x) dy, with sign(0) = 0.
+        unary_backward(n, [](T x, T, T dy, Node<T>&) {
+          return x > T(0) ? dy : x < T(0) ? -dy : T(0);
+        });
+      });
 }
 
 template <class T>
 Var<T> clamp(Var<T> x, double lo, double hi) {
   if (!(lo <= hi)) {
-    throw std::invalid_argument("clamp: expected lo <= hi, got lo = " +
-                                std::to_string(lo) +
-                                ", hi = " + std::to_string(hi));
+    throw std::invalid_argument(
+        "clamp: expected lo <= hi, got lo = " + std::to_string(lo) +
+        ", hi = " + std::to_string(hi));
   }
   return unary(
       x, "clamp",
@@ -348,13 +392,13 @@ Var<T> clamp(Var<T> x, double lo, double hi) {
 
 template <class T>
 Var<T> relu(Var<T> x) {
-  return unary(x, "relu", [](T v, Node<T>&) { return v > T(0) ? v : T(0); },
-               [](Node<T>& n) {
-                 // y = max(x, 0): dx = dy where x > 0.
-                 unary_backward(n, [](T x, T, T dy, Node<T>&) {
-                   return x > T(0) ? dy : T(0);
-                 });
-               });
+  return unary(
+      x, "relu", [](T v, Node<T>&) { return v > T(0) ? v : T(0); },
+      [](Node<T>& n) {
+        // y = max(x, 0): dx = dy where x > 0.
+        unary_backward(
+            n, [](T x, T, T dy, Node<T>&) { return x > T(0) ? dy : T(0); });
+      });
 }
 
 template <class T>
@@ -390,25 +434,26 @@ Var<T> gelu(Var<T> x) {
 
 template <class T>
 Var<T> sigmoid(Var<T> x) {
-  return unary(x, "sigmoid", [](T v, Node<T>&) { return sigmoid_of(v); },
-               [](Node<T>& n) {
-                 // y = s(x): dx = dy s(x) s(-x). Not y (1 - y): for large x,
-                 // 1 - y has lost all its digits to rounding.
-                 unary_backward(n, [](T x, T, T dy, Node<T>&) {
-                   return dy * sigmoid_of(x) * sigmoid_of(-x);
-                 });
-               });
+  return unary(
+      x, "sigmoid", [](T v, Node<T>&) { return sigmoid_of(v); },
+      [](Node<T>& n) {
+        // y = s(x): dx = dy s(x) s(-x). Not y (1 - y): for large x,
+        // 1 - y has lost all its digits to rounding.
+        unary_backward(n, [](T x, T, T dy, Node<T>&) {
+          return dy * sigmoid_of(x) * sigmoid_of(-x);
+        });
+      });
 }
 
 template <class T>
 Var<T> tanh(Var<T> x) {
-  return unary(x, "tanh", [](T v, Node<T>&) { return std::tanh(v); },
-               [](Node<T>& n) {
-                 // y = tanh x: dx = dy (1 - y^2)
-                 unary_backward(n, [](T, T y, T dy, Node<T>&) {
-                   return dy * (T(1) - y * y);
-                 });
-               });
+  return unary(
+      x, "tanh", [](T v, Node<T>&) { return std::tanh(v); },
+      [](Node<T>& n) {
+        // y = tanh x: dx = dy (1 - y^2)
+        unary_backward(
+            n, [](T, T y, T dy, Node<T>&) { return dy * (T(1) - y * y); });
+      });
 }
 
 template <class T>
@@ -710,15 +755,15 @@ Var<T> gather(Var<T> x, std::span<const int> index) {
   const Tensor<T>& xv = x.value();
   const int N = xv.rows(), K = xv.cols();
   if (index.size() != std::size_t(N)) {
-    throw std::invalid_argument(
-        "gather: expected one index per row of " + xv.shape_str() + ", got " +
-        std::to_string(index.size()) + " indices");
+    throw std::invalid_argument("gather: expected one index per row of " +
+                                xv.shape_str() + ", got " +
+                                std::to_string(index.size()) + " indices");
   }
   for (int i = 0; i < N; ++i) {
     if (index[i] < 0 || index[i] >= K) {
-      throw std::invalid_argument(
-          "gather: index " + std::to_string(index[i]) + " at row " +
-          std::to_string(i) + " is outside [0, " + std::to_string(K) + ")");
+      throw std::invalid_argument("gather: index " + std::to_string(index[i]) +
+                                  " at row " + std::to_string(i) +
+                                  " is outside [0, " + std::to_string(K) + ")");
     }
   }
   Node<T>& n = tape.push("gather", {x}, [](Node<T>& n) {
@@ -731,7 +776,8 @@ Var<T> gather(Var<T> x, std::span<const int> index) {
   });
   n.ints.assign(index.begin(), index.end());
   n.own_value.resize(N, 1);
-  for (int i = 0; i < N; ++i) n.own_value[i] = xv[std::size_t(i) * K + index[i]];
+  for (int i = 0; i < N; ++i)
+    n.own_value[i] = xv[std::size_t(i) * K + index[i]];
   return tape.finish(n);
 }
 
@@ -743,10 +789,10 @@ Var<T> one_hot(Tape<T>& tape, std::span<const int> index, int num_classes) {
   }
   for (std::size_t i = 0; i < index.size(); ++i) {
     if (index[i] < 0 || index[i] >= num_classes) {
-      throw std::invalid_argument(
-          "one_hot: index " + std::to_string(index[i]) + " at position " +
-          std::to_string(i) + " is outside [0, " +
-          std::to_string(num_classes) + ")");
+      throw std::invalid_argument("one_hot: index " + std::to_string(index[i]) +
+                                  " at position " + std::to_string(i) +
+                                  " is outside [0, " +
+                                  std::to_string(num_classes) + ")");
     }
   }
   Node<T>& n = tape.push("one_hot", {}, nullptr);
@@ -785,41 +831,41 @@ Var<T> detach(Var<T> x) {
   return tape.finish(n);
 }
 
-#define LOSSLAB_INSTANTIATE_OPS(T)                                   \
-  template Var<T> matmul(Var<T>, Var<T>);                            \
-  template Var<T> add(Var<T>, Var<T>);                               \
-  template Var<T> sub(Var<T>, Var<T>);                               \
-  template Var<T> mul(Var<T>, Var<T>);                               \
-  template Var<T> div(Var<T>, Var<T>);                               \
-  template Var<T> neg(Var<T>);                                       \
-  template Var<T> add_scalar(Var<T>, double);                        \
-  template Var<T> mul_scalar(Var<T>, double);                        \
-  template Var<T> exp(Var<T>);                                       \
-  template Var<T> log(Var<T>);                                       \
-  template Var<T> sqrt(Var<T>);                                      \
-  template Var<T> pow(Var<T>, double);                               \
-  template Var<T> abs(Var<T>);                                       \
-  template Var<T> clamp(Var<T>, double, double);                     \
-  template Var<T> relu(Var<T>);                                      \
-  template Var<T> leaky_relu(Var<T>, double);                        \
-  template Var<T> gelu(Var<T>);                                      \
-  template Var<T> sigmoid(Var<T>);                                   \
-  template Var<T> tanh(Var<T>);                                      \
-  template Var<T> softplus(Var<T>);                                  \
-  template Var<T> log_sigmoid(Var<T>);                               \
-  template Var<T> softmax(Var<T>);                                   \
-  template Var<T> log_softmax(Var<T>);                               \
-  template Var<T> logsumexp(Var<T>);                                 \
-  template Var<T> sum(Var<T>);                                       \
-  template Var<T> mean(Var<T>);                                      \
-  template Var<T> row_sum(Var<T>);                                   \
-  template Var<T> row_mean(Var<T>);                                  \
-  template Var<T> col_sum(Var<T>);                                   \
-  template Var<T> col_mean(Var<T>);                                  \
-  template Var<T> row_max(Var<T>);                                   \
-  template Var<T> gather(Var<T>, std::span<const int>);              \
-  template Var<T> one_hot(Tape<T>&, std::span<const int>, int);      \
-  template Var<T> transpose(Var<T>);                                 \
+#define LOSSLAB_INSTANTIATE_OPS(T)                              \
+  template Var<T> matmul(Var<T>, Var<T>);                       \
+  template Var<T> add(Var<T>, Var<T>);                          \
+  template Var<T> sub(Var<T>, Var<T>);                          \
+  template Var<T> mul(Var<T>, Var<T>);                          \
+  template Var<T> div(Var<T>, Var<T>);                          \
+  template Var<T> neg(Var<T>);                                  \
+  template Var<T> add_scalar(Var<T>, double);                   \
+  template Var<T> mul_scalar(Var<T>, double);                   \
+  template Var<T> exp(Var<T>);                                  \
+  template Var<T> log(Var<T>);                                  \
+  template Var<T> sqrt(Var<T>);                                 \
+  template Var<T> pow(Var<T>, double);                          \
+  template Var<T> abs(Var<T>);                                  \
+  template Var<T> clamp(Var<T>, double, double);                \
+  template Var<T> relu(Var<T>);                                 \
+  template Var<T> leaky_relu(Var<T>, double);                   \
+  template Var<T> gelu(Var<T>);                                 \
+  template Var<T> sigmoid(Var<T>);                              \
+  template Var<T> tanh(Var<T>);                                 \
+  template Var<T> softplus(Var<T>);                             \
+  template Var<T> log_sigmoid(Var<T>);                          \
+  template Var<T> softmax(Var<T>);                              \
+  template Var<T> log_softmax(Var<T>);                          \
+  template Var<T> logsumexp(Var<T>);                            \
+  template Var<T> sum(Var<T>);                                  \
+  template Var<T> mean(Var<T>);                                 \
+  template Var<T> row_sum(Var<T>);                              \
+  template Var<T> row_mean(Var<T>);                             \
+  template Var<T> col_sum(Var<T>);                              \
+  template Var<T> col_mean(Var<T>);                             \
+  template Var<T> row_max(Var<T>);                              \
+  template Var<T> gather(Var<T>, std::span<const int>);         \
+  template Var<T> one_hot(Tape<T>&, std::span<const int>, int); \
+  template Var<T> transpose(Var<T>);                            \
   template Var<T> detach(Var<T>);
 
 LOSSLAB_INSTANTIATE_OPS(float)

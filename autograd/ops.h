@@ -134,28 +134,52 @@ Var<T> detach(Var<T> x);
 
 // Operator sugar for the element-wise ops and scalars.
 template <class T>
-Var<T> operator+(Var<T> a, Var<T> b) { return add(a, b); }
+Var<T> operator+(Var<T> a, Var<T> b) {
+  return add(a, b);
+}
 template <class T>
-Var<T> operator-(Var<T> a, Var<T> b) { return sub(a, b); }
+Var<T> operator-(Var<T> a, Var<T> b) {
+  return sub(a, b);
+}
 template <class T>
-Var<T> operator*(Var<T> a, Var<T> b) { return mul(a, b); }
+Var<T> operator*(Var<T> a, Var<T> b) {
+  return mul(a, b);
+}
 template <class T>
-Var<T> operator/(Var<T> a, Var<T> b) { return div(a, b); }
+Var<T> operator/(Var<T> a, Var<T> b) {
+  return div(a, b);
+}
 template <class T>
-Var<T> operator-(Var<T> x) { return neg(x); }
+Var<T> operator-(Var<T> x) {
+  return neg(x);
+}
 template <class T>
-Var<T> operator+(Var<T> x, double c) { return add_scalar(x, c); }
+Var<T> operator+(Var<T> x, double c) {
+  return add_scalar(x, c);
+}
 template <class T>
-Var<T> operator+(double c, Var<T> x) { return add_scalar(x, c); }
+Var<T> operator+(double c, Var<T> x) {
+  return add_scalar(x, c);
+}
 template <class T>
-Var<T> operator-(Var<T> x, double c) { return add_scalar(x, -c); }
+Var<T> operator-(Var<T> x, double c) {
+  return add_scalar(x, -c);
+}
 template <class T>
-Var<T> operator-(double c, Var<T> x) { return add_scalar(neg(x), c); }
+Var<T> operator-(double c, Var<T> x) {
+  return add_scalar(neg(x), c);
+}
 template <class T>
-Var<T> operator*(Var<T> x, double c) { return mul_scalar(x, c); }
+Var<T> operator*(Var<T> x, double c) {
+  return mul_scalar(x, c);
+}
 template <class T>
-Var<T> operator*(double c, Var<T> x) { return mul_scalar(x, c); }
+Var<T> operator*(double c, Var<T> x) {
+  return mul_scalar(x, c);
+}
 template <class T>
-Var<T> operator/(Var<T> x, double c) { return mul_scalar(x, 1.0 / c); }
+Var<T> operator/(Var<T> x, double c) {
+  return mul_scalar(x, 1.0 / c);
+}
 
 }  // namespace losslab

@@ -110,7 +110,8 @@ Node<T>& Tape<T>::push(const char* op, std::initializer_list<Var<T>> inputs,
   for (const Var<T>& v : inputs) {
     if (!v.valid() || v.node()->tape != this) {
       throw std::invalid_argument(
-          std::string(op) + ": an input was recorded on another tape (or is "
+          std::string(op) +
+          ": an input was recorded on another tape (or is "
           "empty); every input of an op must come from the same tape");
     }
     any_grad = any_grad || v.node()->requires_grad;
@@ -153,8 +154,7 @@ template <class T>
 void Tape<T>::backward(Var<T> loss) {
   if (loss.valid() && (loss.rows() != 1 || loss.cols() != 1)) {
     throw std::invalid_argument(
-        "Tape::backward: expected a 1x1 loss, got " +
-        loss.value().shape_str() +
+        "Tape::backward: expected a 1x1 loss, got " + loss.value().shape_str() +
         "; reduce it with sum() or mean(), or pass an output gradient");
   }
   const T one = T(1);

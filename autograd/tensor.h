@@ -36,9 +36,7 @@ class Tensor {
   T& operator[](std::size_t i) { return data_[i]; }
   T operator[](std::size_t i) const { return data_[i]; }
   T& operator()(int r, int c) { return data_[std::size_t(r) * cols_ + c]; }
-  T operator()(int r, int c) const {
-    return data_[std::size_t(r) * cols_ + c];
-  }
+  T operator()(int r, int c) const { return data_[std::size_t(r) * cols_ + c]; }
   // The value of a 1x1 tensor; throws std::invalid_argument otherwise.
   T item() const;
 

@@ -19,9 +19,9 @@ int main(int argc, char** argv) {
 
   TrainTest data = load_fashion_mnist();  // $LOSSLAB_DATA or Debian's copy
   auto loss = make_loss(spec, {.num_classes = 10});
-  Mlp<float> model({.spec = "784-256-128-" +
-                            std::to_string(loss->num_outputs(10))},
-                   /*seed=*/42);
+  Mlp<float> model(
+      {.spec = "784-256-128-" + std::to_string(loss->num_outputs(10))},
+      /*seed=*/42);
   Adam<float> adam(model.named_parameters(), {.lr = 1e-3});
   BatchLoader batches(data.train, {.batch_size = 128, .seed = 42});
 

@@ -1,9 +1,9 @@
 #include "train/explain.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 #include "autograd/ops.h"
 #include "losses/registry.h"
@@ -57,8 +57,7 @@ double fit_constant(const Loss& loss, const std::vector<int>& labels,
   Parameter<double> theta(Tensor<double>(1, 1, 0.0));
   // beta2 = 0.99 forgets the large early gradients sooner than the default
   // 0.999, so the steps do not shrink long before the optimum.
-  Adam<double> adam({{"theta", &theta}},
-                    AdamOptions{.lr = kLr, .beta2 = 0.99});
+  Adam<double> adam({{"theta", &theta}}, AdamOptions{.lr = kLr, .beta2 = 0.99});
   CosineLr schedule(kLr, steps);
   Tensor<double> ones(N, 1, 1.0);
   Tape<double> tape;
@@ -79,9 +78,8 @@ double fit_constant(const Loss& loss, const std::vector<int>& labels,
 std::vector<CurvePoint> loss_curves(std::span<const double> probs) {
   for (double p : probs) {
     if (!(p > 0 && p < 1)) {
-      throw std::invalid_argument(
-          fmt::format("loss_curves: expected probabilities in (0, 1), got {}",
-                      p));
+      throw std::invalid_argument(fmt::format(
+          "loss_curves: expected probabilities in (0, 1), got {}", p));
     }
   }
   std::vector<CurvePoint> points;
@@ -124,8 +122,8 @@ std::vector<ConstantFit> best_constant(double rate, int samples, int steps) {
   std::vector<ConstantFit> fits;
   for (int k = 0; k < 3; ++k) {
     std::unique_ptr<Loss> loss = binary_loss(kBinaryLosses[k].spec);
-    fits.push_back({kBinaryLosses[k].column,
-                    fit_constant(*loss, labels, steps), closed[k]});
+    fits.push_back({kBinaryLosses[k].column, fit_constant(*loss, labels, steps),
+                    closed[k]});
   }
   return fits;
 }

@@ -23,7 +23,7 @@ struct BinaryLossSpec {
 extern const BinaryLossSpec kBinaryLosses[3];
 
 struct CurvePoint {
-  int target = 0;  // y, 0 or 1
+  int target = 0;   // y, 0 or 1
   double prob = 0;  // p
   // One entry per kBinaryLosses loss: the loss at p and d loss / d p.
   std::vector<double> value, grad;
@@ -39,9 +39,9 @@ std::vector<CurvePoint> loss_curves(std::span<const double> probs);
 std::string curves_csv(const std::vector<CurvePoint>& points);
 
 struct ConstantFit {
-  std::string loss;         // column name
-  double found = 0;         // the fitted constant probability
-  double closed_form = 0;   // the mean (bce, mse) or the median (l1)
+  std::string loss;        // column name
+  double found = 0;        // the fitted constant probability
+  double closed_form = 0;  // the mean (bce, mse) or the median (l1)
 };
 
 // Fits one logit theta (prediction p = s(theta) for every sample) to

@@ -39,7 +39,9 @@ void plot_curves(const std::string& csv_path, const std::string& png_path,
   const int offset = gradient ? 1 : 0;
   std::string script =
       "set terminal pngcairo size 1000,450 font ',10'\n"
-      "set output " + gnuplot_quote(png_path) + "\n"
+      "set output " +
+      gnuplot_quote(png_path) +
+      "\n"
       "set datafile separator ','\n"
       "set key top center\n"
       "set grid\n"
@@ -57,8 +59,8 @@ void plot_curves(const std::string& csv_path, const std::string& png_path,
     const char* names[] = {"BCE", "MSE", "L1"};
     for (int k = 0; k < 3; ++k) {
       script += gnuplot_quote(csv_path) + " skip 1 using " + filter + ":" +
-                std::to_string(3 + 2 * k + offset) + " with lines lw 2 title '" +
-                names[k] + "'";
+                std::to_string(3 + 2 * k + offset) +
+                " with lines lw 2 title '" + names[k] + "'";
       script += k < 2 ? ", " : "\n";
     }
   }

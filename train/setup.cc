@@ -67,8 +67,7 @@ ImbalanceSpec parse_imbalance(const std::string& spec) {
   s.kind = p[0];
   if (s.kind == "binary" && p.size() == 4) {
     s.positive = parse_class(p[1], spec, kImbalanceForms);
-    s.negative =
-        p[2] == "rest" ? -1 : parse_class(p[2], spec, kImbalanceForms);
+    s.negative = p[2] == "rest" ? -1 : parse_class(p[2], spec, kImbalanceForms);
     s.ratio = parse_number(p[3], spec, kImbalanceForms);
   } else if ((s.kind == "step" || s.kind == "longtail") && p.size() == 2) {
     s.ratio = parse_number(p[1], spec, kImbalanceForms);
@@ -131,8 +130,8 @@ PreparedData load(const DataConfig& c) {
   } else if (name.rfind("csv:", 0) == 0) {
     CsvDatasetOptions options;
     if (!c.label_column.empty()) {
-      bool numeric = c.label_column.find_first_not_of("-0123456789") ==
-                     std::string::npos;
+      bool numeric =
+          c.label_column.find_first_not_of("-0123456789") == std::string::npos;
       if (numeric) {
         options.label_index = std::stoi(c.label_column);
       } else {
@@ -147,14 +146,14 @@ PreparedData load(const DataConfig& c) {
     std::string kind = name.substr(10);
     std::uint64_t seed = stream_seed(c.seed, SeedStream::kData);
     if (kind == "blobs") {
-      split_off_test(make_blobs({.num_samples = c.synthetic_samples,
-                                 .seed = seed}));
+      split_off_test(
+          make_blobs({.num_samples = c.synthetic_samples, .seed = seed}));
     } else if (kind == "moons") {
-      split_off_test(make_moons({.num_samples = c.synthetic_samples,
-                                 .seed = seed}));
+      split_off_test(
+          make_moons({.num_samples = c.synthetic_samples, .seed = seed}));
     } else if (kind == "spirals") {
-      split_off_test(make_spirals({.num_samples = c.synthetic_samples,
-                                   .seed = seed}));
+      split_off_test(
+          make_spirals({.num_samples = c.synthetic_samples, .seed = seed}));
     } else {
       throw std::invalid_argument("dataset '" + name +
                                   "': expected synthetic:blobs, "
@@ -208,8 +207,8 @@ PreparedData prepare_data(const DataConfig& c) {
     long positives = 0, negatives = 0;
     for (int k = 0; k < int(test_counts.size()); ++k) {
       bool positive = k == imbalance.positive;
-      bool negative = imbalance.negative < 0 ? !positive
-                                             : k == imbalance.negative;
+      bool negative =
+          imbalance.negative < 0 ? !positive : k == imbalance.negative;
       positives += positive ? test_counts[k] : 0;
       negatives += negative ? test_counts[k] : 0;
     }
@@ -241,7 +240,8 @@ PreparedData prepare_data(const DataConfig& c) {
         throw std::invalid_argument(
             "noise '" + c.noise +
             "': asymmetric noise uses Fashion-MNIST's class pairs and needs "
-            "10 classes, got " + std::to_string(out.train.num_classes()));
+            "10 classes, got " +
+            std::to_string(out.train.num_classes()));
       }
       nr = add_asymmetric_noise(out.train, noise.rate,
                                 fashion_mnist_noise_pairs(), noise_seed);

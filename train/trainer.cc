@@ -69,8 +69,8 @@ std::unique_ptr<LrSchedule> make_schedule(const TrainConfig& c,
     std::istringstream in(s.substr(5));
     if (!(in >> every >> sep >> gamma) || sep != ':' || every <= 0) {
       throw std::invalid_argument(
-          "schedule: expected step:EPOCHS:GAMMA such as step:5:0.1, got '" +
-          s + "'");
+          "schedule: expected step:EPOCHS:GAMMA such as step:5:0.1, got '" + s +
+          "'");
     }
     inner = std::make_unique<StepLr>(
         c.optimizer.lr, std::max(1L, std::lround(every * steps_per_epoch)),
@@ -92,8 +92,8 @@ Tensor<float> predict(Mlp<float>& model, const Loss& loss, const Dataset& data,
   std::vector<int> y;
   NoGradGuard<float> no_grad(tape);
   for (std::size_t start = 0; start < indices.size(); start += kEvalBatch) {
-    std::size_t count = std::min<std::size_t>(kEvalBatch,
-                                              indices.size() - start);
+    std::size_t count =
+        std::min<std::size_t>(kEvalBatch, indices.size() - start);
     data.fill_batch(indices.subspan(start, count), x, y);
     tape.clear();
     Var<float> logits = model.forward(tape, tape.constant_ref(x));
@@ -132,26 +132,24 @@ double noisy_fit(Mlp<float>& model, const Loss& loss, const Dataset& train,
 
 }  // namespace
 
-void validate(const TrainConfig& c, const Dataset& train,
-              const Dataset& test) {
+void validate(const TrainConfig& c, const Dataset& train, const Dataset& test) {
   auto fail = [](const std::string& what) {
     throw std::invalid_argument("train: " + what);
   };
-  if (c.epochs < 1) fail("expected epochs >= 1, got " + std::to_string(c.epochs));
+  if (c.epochs < 1)
+    fail("expected epochs >= 1, got " + std::to_string(c.epochs));
   if (c.batch_size < 1) {
     fail("expected a batch size >= 1, got " + std::to_string(c.batch_size));
   }
   if (train.size() == 0) fail("the training set is empty");
   if (test.size() == 0) fail("the test set is empty");
   if (train.num_features() != test.num_features()) {
-    fail("training and test sets have " +
-         std::to_string(train.num_features()) + " and " +
-         std::to_string(test.num_features()) + " features");
+    fail("training and test sets have " + std::to_string(train.num_features()) +
+         " and " + std::to_string(test.num_features()) + " features");
   }
   if (train.num_classes() != test.num_classes()) {
-    fail("training and test sets have " +
-         std::to_string(train.num_classes()) + " and " +
-         std::to_string(test.num_classes()) + " classes");
+    fail("training and test sets have " + std::to_string(train.num_classes()) +
+         " and " + std::to_string(test.num_classes()) + " classes");
   }
   if (train.num_classes() < 2) {
     fail("expected at least 2 classes, got " +
@@ -159,8 +157,7 @@ void validate(const TrainConfig& c, const Dataset& train,
   }
   if (c.drop_last && train.size() < c.batch_size) {
     fail("drop_last with batch size " + std::to_string(c.batch_size) +
-         " leaves no batch from " + std::to_string(train.size()) +
-         " samples");
+         " leaves no batch from " + std::to_string(train.size()) + " samples");
   }
   if (!(c.clip_norm >= 0)) fail("expected clip_norm >= 0");
 }
@@ -197,8 +194,7 @@ TrainResult train(const TrainConfig& config, const Dataset& train_set,
   loader_options.seed = stream_seed(config.seed, SeedStream::kShuffle);
   BatchLoader loader(train_set, loader_options);
   const long steps_per_epoch = loader.num_batches();
-  std::unique_ptr<LrSchedule> schedule =
-      make_schedule(config, steps_per_epoch);
+  std::unique_ptr<LrSchedule> schedule = make_schedule(config, steps_per_epoch);
 
   TrainResult result;
   result.model_spec = model.config().spec;
@@ -281,12 +277,11 @@ TrainResult train(const TrainConfig& config, const Dataset& train_set,
     record.lr = optimizer->lr();
     record.samples_per_second = samples / seconds_since(epoch_start);
     model.eval();
-    Tensor<float> probs =
-        predict(model, *loss, test_set, test_indices, tape);
+    Tensor<float> probs = predict(model, *loss, test_set, test_indices, tape);
     record.test = evaluate(probs, test_set.labels(), K);
     record.noisy_fit = noisy ? noisy_fit(model, *loss, train_set, tape) : kNaN;
-    record.noisy_grad_share = noisy && grad_all > 0 ? grad_noisy / grad_all
-                                                    : kNaN;
+    record.noisy_grad_share =
+        noisy && grad_all > 0 ? grad_noisy / grad_all : kNaN;
     record.seconds = seconds_since(epoch_start);
     if (record.test.accuracy > result.best_test_accuracy ||
         result.best_epoch == 0) {
@@ -305,8 +300,8 @@ TrainResult train(const TrainConfig& config, const Dataset& train_set,
       p.steps_per_epoch = steps_per_epoch;
       p.loss = record.train_loss;
       p.samples_per_second = record.samples_per_second;
-      p.eta_seconds = seconds_since(run_start) *
-                      double(config.epochs - epoch) / epoch;
+      p.eta_seconds =
+          seconds_since(run_start) * double(config.epochs - epoch) / epoch;
       p.epoch_done = true;
       p.record = &result.epochs.back();
       progress(p);

@@ -37,6 +37,79 @@ TEST(BlasTest, EmptyInnerDimensionScalesByBeta) {
   EXPECT_EQ(C, (std::vector<double>{3, 6}));
 }
 
+// C = alpha op(A) op(B) + beta C by the definition, for comparison.
+std::vector<double> naive_gemm(bool ta, bool tb, int M, int N, int K,
+                               double alpha, const std::vector<double>& A,
+                               const std::vector<double>& B, double beta,
+                               std::vector<double> C) {
+  for (int i = 0; i < M; ++i) {
+    for (int j = 0; j < N; ++j) {
+      double s = 0;
+      for (int k = 0; k < K; ++k) {
+        double a = ta ? A[k * M + i] : A[i * K + k];
+        double b = tb ? B[j * K + k] : B[k * N + j];
+        s += a * b;
+      }
+      C[i * N + j] = alpha * s + beta * C[i * N + j];
+    }
+  }
+  return C;
+}
+
+std::vector<double> ramp(int n, double start) {
+  std::vector<double> v(n);
+  for (int i = 0; i < n; ++i) v[i] = start + 0.25 * i - 0.01 * i * i;
+  return v;
+}
+
+// Every transpose combination of one shape, with beta 0 (output starts as
+// NaN) and beta 0.5, against the definition. Covers the gemv (M or N = 1)
+// and ger (K = 1) paths as well as gemm.
+void expect_gemm_matches_definition(int M, int N, int K) {
+  for (int ta = 0; ta < 2; ++ta) {
+    for (int tb = 0; tb < 2; ++tb) {
+      for (double beta : {0.0, 0.5}) {
+        std::vector<double> A = ramp(M * K, -1.0), B = ramp(K * N, 0.5);
+        std::vector<double> C0 =
+            beta == 0 ? std::vector<double>(M * N, kNaN) : ramp(M * N, 2.0);
+        std::vector<double> expected =
+            naive_gemm(ta, tb, M, N, K, 1.5, A, B, beta,
+                       beta == 0 ? std::vector<double>(M * N, 0.0) : C0);
+        std::vector<double> C = C0;
+        blas::gemm(ta ? blas::Trans::kYes : blas::Trans::kNo,
+                   tb ? blas::Trans::kYes : blas::Trans::kNo, M, N, K, 1.5,
+                   A.data(), ta ? M : K, B.data(), tb ? K : N, beta, C.data(),
+                   N);
+        for (int i = 0; i < M * N; ++i) {
+          EXPECT_NEAR(C[i], expected[i], 1e-12)
+              << "M=" << M << " N=" << N << " K=" << K << " ta=" << ta
+              << " tb=" << tb << " beta=" << beta << " element " << i;
+        }
+      }
+    }
+  }
+}
+
+TEST(BlasTest, GeneralShapeMatchesDefinition) {
+  expect_gemm_matches_definition(3, 4, 5);
+}
+
+TEST(BlasTest, SingleRowOutputMatchesDefinition) {
+  expect_gemm_matches_definition(1, 4, 5);
+}
+
+TEST(BlasTest, SingleColumnOutputMatchesDefinition) {
+  expect_gemm_matches_definition(3, 1, 5);
+}
+
+TEST(BlasTest, RankOneUpdateMatchesDefinition) {
+  expect_gemm_matches_definition(3, 4, 1);
+}
+
+TEST(BlasTest, OneByOneMatchesDefinition) {
+  expect_gemm_matches_definition(1, 1, 1);
+}
+
 TEST(BlasTest, MatmulWithZeroRowsIsEmpty) {
   // C35 (c): (0x4) . (4x3) -> 0x3 without calling BLAS with lda = 0.
   Tape<double> tape;

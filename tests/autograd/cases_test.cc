@@ -231,8 +231,8 @@ TEST(MaskedSoftmaxCaseTest, GradientIsZeroAtMaskedEntries) {
   // must get gradient 0, and no entry may be NaN.
   Tape<double> tape;
   Var<double> x = tape.variable(masked_rows());
-  Var<double> w = tape.constant(Tensor<double>(3, 3, {1, 2, 3, 4, 5, 6, 7,
-                                                      8, 9}));
+  Var<double> w =
+      tape.constant(Tensor<double>(3, 3, {1, 2, 3, 4, 5, 6, 7, 8, 9}));
   tape.backward(sum(softmax(x) * w));
   const Tensor<double>& g = x.grad();
   for (std::size_t i = 0; i < g.size(); ++i) {
@@ -252,8 +252,8 @@ TEST(MaskedSoftmaxCaseTest, CrossEntropyGradientIsZeroAtMaskedEntries) {
   // on a row-selected sum so only rows 0 and 1 contribute.
   Var<double> picked = gather(log_softmax(x), y);
   Var<double> keep = tape.constant(Tensor<double>(3, 1, {1, 1, 0}));
-  Var<double> nll = -sum(mul(
-      keep, clamp(picked, -1e300, 0.0)));  // clamp keeps 0 * -inf out
+  Var<double> nll =
+      -sum(mul(keep, clamp(picked, -1e300, 0.0)));  // clamp keeps 0 * -inf out
   tape.backward(nll);
   const Tensor<double>& g = x.grad();
   EXPECT_EQ(g(0, 0), 0.0);

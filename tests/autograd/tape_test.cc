@@ -76,8 +76,8 @@ TEST(TapeTest, MemoryStaysFlatOverManySteps) {
   std::size_t first = 0;
   for (int step = 0; step < 100000; ++step) {
     tape.clear();
-    Var<float> h = relu(matmul(tape.constant_ref(x), tape.param(w)) +
-                        tape.param(b));
+    Var<float> h =
+        relu(matmul(tape.constant_ref(x), tape.param(w)) + tape.param(b));
     tape.backward(mean(h * h));
     if (step == 0) first = tape.capacity_bytes();
   }

@@ -8,8 +8,8 @@
 #include <stdexcept>
 
 #include "autograd/blas.h"
-#include "datasets/synthetic.h"
 #include "datasets/noise.h"
+#include "datasets/synthetic.h"
 #include "train/setup.h"
 
 namespace losslab {

@@ -69,12 +69,25 @@ bool vector_shapes(Trans trans_a, Trans trans_b, int M, int N, int K, T alpha,
     return true;
   }
   if (K == 1) {
-    // a_i = op(A)(i, 0), b_j = op(B)(0, j); ger only adds, so scale first.
-    for (int i = 0; i < M; ++i) {
-      T* row = C + std::size_t(i) * ldc;
-      for (int j = 0; j < N; ++j) row[j] = beta == T(0) ? T(0) : beta * row[j];
+    // a_i = op(A)(i, 0), b_j = op(B)(0, j).
+    const int inc_a = ta ? 1 : lda, inc_b = tb ? ldb : 1;
+    if (beta == T(0)) {
+      // Overwrite in one pass: ger can only add, and zero-filling first
+      // would double the memory traffic over C (a weight gradient).
+      for (int i = 0; i < M; ++i) {
+        T* row = C + std::size_t(i) * ldc;
+        const T ai = alpha * A[std::size_t(i) * inc_a];
+        for (int j = 0; j < N; ++j) row[j] = ai * B[std::size_t(j) * inc_b];
+      }
+      return true;
     }
-    ger(CblasRowMajor, M, N, alpha, A, ta ? 1 : lda, B, tb ? ldb : 1, C, ldc);
+    if (beta != T(1)) {
+      for (int i = 0; i < M; ++i) {
+        T* row = C + std::size_t(i) * ldc;
+        for (int j = 0; j < N; ++j) row[j] *= beta;
+      }
+    }
+    ger(CblasRowMajor, M, N, alpha, A, inc_a, B, inc_b, C, ldc);
     return true;
   }
   return false;

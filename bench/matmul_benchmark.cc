@@ -38,6 +38,7 @@ void BM_RawSgemm3(benchmark::State& state) {
   set_flops(state, 3.0 * 2.0 * M * N * K);
 }
 BENCHMARK(BM_RawSgemm3)
+    ->Args({1, 784, 256})
     ->Args({128, 784, 256})
     ->ArgNames({"m", "k", "n"})
     ->Unit(benchmark::kMicrosecond);
@@ -58,6 +59,7 @@ void BM_MatmulForwardBackward(benchmark::State& state) {
   set_flops(state, 3.0 * 2.0 * M * N * K);
 }
 BENCHMARK(BM_MatmulForwardBackward)
+    ->Args({1, 784, 256})
     ->Args({128, 784, 256})
     ->ArgNames({"m", "k", "n"})
     ->Unit(benchmark::kMicrosecond);

@@ -324,6 +324,31 @@ int check_envelope(Reader& r, const std::string& bytes) {
   return width;
 }
 
+// The spec must account for exactly the values stored: a caller may build
+// Mlp(c.model) from the file alone, and a forged spec such as
+// "16777216-16777216" would otherwise cost terabytes before
+// restore_checkpoint could compare shapes. Each layer holds (in + 1) * out
+// values (weight and bias).
+template <class T>
+void check_spec_fits(const Reader& r, const Checkpoint<T>& c) {
+  std::vector<int> sizes;
+  try {
+    sizes = parse_mlp_spec(c.model.spec);
+  } catch (const std::invalid_argument& e) {
+    r.fail(e.what());
+  }
+  std::uint64_t expected = 0, stored = 0;
+  for (std::size_t i = 0; i + 1 < sizes.size(); ++i) {
+    expected += (std::uint64_t(sizes[i]) + 1) * std::uint64_t(sizes[i + 1]);
+  }
+  for (const NamedTensor<T>& p : c.parameters) stored += p.value.size();
+  if (expected != stored) {
+    r.fail("model spec '" + c.model.spec + "' needs " +
+           std::to_string(expected) + " parameter values, but the file " +
+           "holds " + std::to_string(stored));
+  }
+}
+
 template <class T>
 Checkpoint<T> decode(const std::string& path, const std::string& bytes) {
   Reader r(path, bytes,
@@ -372,6 +397,7 @@ Checkpoint<T> decode(const std::string& path, const std::string& bytes) {
     r.fail("unexpected data after the optimizer section: " +
            std::to_string(bytes.size() - kChecksumBytes - r.pos()) + " bytes");
   }
+  check_spec_fits(r, c);
   return c;
 }
 

@@ -70,7 +70,10 @@ void write_checkpoint(const std::string& path, const Checkpoint<T>& checkpoint);
 
 // Reads and fully checks the file at `path`; values stored in the other
 // floating-point width are converted to T. Throws std::runtime_error for a
-// missing, truncated, corrupt or foreign file.
+// missing, truncated, corrupt or foreign file, and for one whose model spec
+// does not account for exactly the parameter values stored (so building
+// Mlp(c.model) from a file that reads cleanly costs no more memory than
+// the file holds).
 template <class T>
 Checkpoint<T> read_checkpoint(const std::string& path);
 

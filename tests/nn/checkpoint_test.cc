@@ -251,6 +251,32 @@ TEST_F(CheckpointTest, NewerVersionIsRejected) {
   expect_load_error(path("k.ckpt"), target, nullptr, "expected 1, found 2");
 }
 
+TEST_F(CheckpointTest, SpecThatDisagreesWithTheStoredWeightsIsRejected) {
+  // A file whose spec names two layers of 2^24 units but which stores the
+  // 2-2 model's 6 values: a caller building Mlp(c.model) from it would
+  // ask for 2^48 weights (found while writing fuzz/checkpoint_fuzzer).
+  Mlp<float> model({"2-2", "relu"}, 1);
+  Checkpoint<float> c = capture_checkpoint(model, nullptr, 0);
+  c.model.spec = "16777216-16777216";
+  write_checkpoint(path("l.ckpt"), c);
+  try {
+    read_checkpoint<float>(path("l.ckpt"));
+    ADD_FAILURE() << "no exception";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("16777216-16777216"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+TEST_F(CheckpointTest, MalformedSpecIsRejectedAsACorruptFile) {
+  Mlp<float> model({"2-2", "relu"}, 1);
+  Checkpoint<float> c = capture_checkpoint(model, nullptr, 0);
+  c.model.spec = "2-x";
+  write_checkpoint(path("m.ckpt"), c);
+  EXPECT_THROW(read_checkpoint<float>(path("m.ckpt")), std::runtime_error);
+}
+
 TEST_F(CheckpointTest, MissingFileNamesThePath) {
   Mlp<float> target({"2-2", "relu"}, 2);
   expect_load_error(path("absent.ckpt"), target, nullptr, "cannot open");

@@ -229,14 +229,18 @@ std::vector<int> map_labels(const CsvTable& t, int col, CsvLabels mode,
     }
   }
   if (mode == CsvLabels::kInteger || (mode == CsvLabels::kAuto && all_int)) {
-    const int k = *std::max_element(labels.begin(), labels.end()) + 1;
-    if (k > kMaxIntegerClasses) {
-      fail(where, t.path, 0,
-           column_label(t, col) + ": integer label " + std::to_string(k - 1) +
+    // The largest label is checked before K = max + 1 is formed: a label
+    // of INT_MAX would overflow it.
+    const auto max_it = std::max_element(labels.begin(), labels.end());
+    if (*max_it >= kMaxIntegerClasses) {
+      fail(where, t.path, t.lines[max_it - labels.begin()],
+           column_label(t, col) + ": integer label " +
+               std::to_string(*max_it) +
                " is too large for a class index; expected at most " +
                std::to_string(kMaxIntegerClasses - 1) +
                " (hint: load the labels as strings)");
     }
+    const int k = *max_it + 1;
     for (int c = 0; c < k; ++c) rep.class_names.push_back(std::to_string(c));
     return labels;
   }

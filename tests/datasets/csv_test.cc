@@ -202,6 +202,21 @@ TEST(CsvDatasetTest, LabelIndexOutOfRangeThrows) {
   EXPECT_THROW(load_csv_dataset(p, {.label_index = 2}), std::invalid_argument);
 }
 
+TEST(CsvDatasetTest, HugeIntegerLabelIsNamedWithItsLine) {
+  TempDir dir;
+  const std::string p = dir.write_text("h.csv", "1,0\n2,70000\n3,1\n");
+  EXPECT_THAT(message_of<std::runtime_error>([&] { load_csv_dataset(p); }),
+              AllOf(HasSubstr(p + ":2"), HasSubstr("70000")));
+}
+
+TEST(CsvDatasetTest, LabelOfIntMaxIsRejectedWithoutOverflow) {
+  // UBSan via fuzz/csv_fuzzer: K = max + 1 overflowed int.
+  TempDir dir;
+  const std::string p = dir.write_text("o.csv", "1,2147483647\n2,0\n");
+  EXPECT_THAT(message_of<std::runtime_error>([&] { load_csv_dataset(p); }),
+              HasSubstr("2147483647"));
+}
+
 TEST(CsvDatasetTest, MissingLabelIsAnErrorEvenWhenNaNAllowed) {
   TempDir dir;
   const std::string p = dir.write_text("l.csv", "1,0\n2,\n");

@@ -250,7 +250,7 @@ TEST(CliErrorTest, CsvLabelTooLargeForAClassIsNamed) {
   const std::string path = dir.write("d.csv", csv_text("1,2,70000\n"));
   expect_failure_naming(
       run_losslab(train_args(dir, {"--dataset", "csv:" + path}), dir),
-      {path, "70000"});
+      {path + ":22", "70000"});
 }
 
 TEST(CliErrorTest, CsvMissingLabelIsNamedWithItsLine) {

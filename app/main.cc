@@ -13,7 +13,9 @@ int main(int argc, char** argv) {
       "losslab: why classification trains with cross-entropy, and "
       "when that choice fails"};
   app.set_version_flag("--version", LOSSLAB_VERSION);
-  app.require_subcommand(1);
+  // At most one subcommand; an unknown word is then reported by name as an
+  // unexpected argument rather than as a missing subcommand.
+  app.require_subcommand(0, 1);
 
   std::map<CLI::App*, losslab::app::Command> commands;
   auto add = [&](const char* name, const char* help, auto adder) {
@@ -42,6 +44,9 @@ int main(int argc, char** argv) {
     for (auto& [sub, run] : commands) {
       if (sub->parsed()) return run();
     }
+    std::cerr << "losslab: error: expected a subcommand: train, losses, "
+                 "curves, constant, study or merge (see losslab --help)\n";
+    return 1;
   } catch (const std::exception& e) {
     std::cerr << "losslab: error: " << e.what() << '\n';
     return 1;

@@ -1,6 +1,7 @@
 #include "train/setup.h"
 
 #include <algorithm>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 #include <vector>
@@ -133,7 +134,19 @@ PreparedData load(const DataConfig& c) {
       bool numeric =
           c.label_column.find_first_not_of("-0123456789") == std::string::npos;
       if (numeric) {
-        options.label_index = std::stoi(c.label_column);
+        long long index = 0;
+        try {
+          index = std::stoll(c.label_column);
+        } catch (const std::exception&) {
+          index = std::numeric_limits<long long>::max();
+        }
+        if (index > std::numeric_limits<int>::max() ||
+            index < std::numeric_limits<int>::min()) {
+          throw std::invalid_argument(
+              "label column " + c.label_column +
+              " is out of range; expected a column index of the CSV file");
+        }
+        options.label_index = int(index);
       } else {
         options.label_name = c.label_column;
       }

@@ -214,26 +214,44 @@ TrainResult train(const TrainConfig& config, const Dataset& train_set,
     double loss_sum = 0, grad_all = 0, grad_noisy = 0;
     long samples = 0, step = 0;
     while (loader.next(x, y)) {
-      // Forward: X (B x D) -> logits (B x O) -> mean loss (1 x 1).
-      tape.clear();
-      Var<float> logits = model.forward(tape, tape.constant_ref(x));
-      Var<float> value = loss->forward(logits, y, {}, Reduction::kMean);
-      const double v = value.value().item();
       ++step;
       ++global_step;
-      if (!std::isfinite(v)) {
+      // Stops the run, keeping every finished epoch.
+      auto diverge = [&](const std::string& what) {
         std::ostringstream msg;
-        msg << "training stopped: loss " << config.loss << " is " << v
-            << " at epoch " << epoch << ", step " << step
-            << " (try a lower learning rate, or --detect-anomaly to find the"
-               " op)";
+        msg << "training stopped at epoch " << epoch << ", step " << step
+            << ": loss " << config.loss << " " << what;
         result.seconds = seconds_since(run_start);
         throw TrainingDiverged(msg.str(), std::move(result));
+      };
+
+      // Forward: X (B x D) -> logits (B x O) -> mean loss (1 x 1), then
+      // backward. Anomaly mode throws from inside an op; that is a
+      // divergence too, reported with its op.
+      Var<float> logits, value;
+      double v = 0;
+      try {
+        tape.clear();
+        logits = model.forward(tape, tape.constant_ref(x));
+        value = loss->forward(logits, y, {}, Reduction::kMean);
+        v = value.value().item();
+        if (std::isfinite(v)) {
+          optimizer->zero_grad();
+          tape.backward(value);
+        }
+      } catch (const std::runtime_error& e) {
+        if (!config.detect_anomaly) throw;
+        diverge(std::string("hit an ") + e.what());
+      }
+      if (!std::isfinite(v)) {
+        std::ostringstream what;
+        what << "is " << v
+             << " (try a lower learning rate, or --detect-anomaly to find "
+                "the op)";
+        diverge(what.str());
       }
 
-      // Backward and update.
-      optimizer->zero_grad();
-      tape.backward(value);
+      // Update.
       if (config.clip_norm > 0) clip_grad_norm(params, config.clip_norm);
       optimizer->set_lr(schedule->lr(global_step - 1));
       optimizer->step();

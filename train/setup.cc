@@ -1,6 +1,7 @@
 #include "train/setup.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <sstream>
 #include <stdexcept>
@@ -42,7 +43,9 @@ double parse_number(const std::string& text, const std::string& spec,
 int parse_class(const std::string& text, const std::string& spec,
                 const char* forms) {
   double v = parse_number(text, spec, forms);
-  if (v != int(v) || v < 0) {
+  // Range first: converting a double outside int's range (or NaN) to int
+  // is undefined behaviour.
+  if (!(v >= 0 && v <= std::numeric_limits<int>::max()) || v != std::floor(v)) {
     throw std::invalid_argument("'" + spec + "': class '" + text +
                                 "' is not a class index; expected " + forms);
   }

@@ -1,6 +1,7 @@
 #include "train/atomic_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -28,6 +29,16 @@ void write_file_atomically(const std::string& path, std::string_view content) {
   int fd = mkstemp(tmp_template.data());
   if (fd < 0) fail("cannot create a temporary file for", path);
   const std::string& tmp = tmp_template;
+  // mkstemp creates the file readable by its owner only; results and
+  // checkpoints are meant to be shared, so publish them as an ordinary
+  // file (rw-r--r--) would be created.
+  if (::fchmod(fd, 0644) != 0) {
+    int saved = errno;
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    errno = saved;
+    fail("cannot set the permissions of the temporary file for", path);
+  }
 
   // Write everything, then fsync the data before the rename publishes it.
   const char* p = content.data();

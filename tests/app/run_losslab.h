@@ -23,42 +23,11 @@
 #include <string>
 #include <vector>
 
+#include "tests/test_util/temp_dir.h"
+
 extern char** environ;
 
 namespace losslab::testing {
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "losslab-app-XXXXXX")
-            .string();
-    if (mkdtemp(pattern.data()) == nullptr) {
-      throw std::runtime_error("TempDir: mkdtemp failed for " + pattern);
-    }
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  std::string file(const std::string& name) const {
-    return (path_ / name).string();
-  }
-  std::string write(const std::string& name, const std::string& bytes) const {
-    const std::string p = file(name);
-    std::filesystem::create_directories(std::filesystem::path(p).parent_path());
-    std::ofstream out(p, std::ios::binary);
-    out << bytes;
-    return p;
-  }
-
- private:
-  std::filesystem::path path_;
-};
 
 inline std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -36,7 +36,7 @@ void expect_matrix(const Tensor<double>& m,
 TEST(CsvMatrixTest, C24DetectedHeaderIsNotData) {
   TempDir dir;
   const CsvMatrix m =
-      load_csv_matrix(dir.write_text("h.csv", "a,b,c\n1,2,3\n4,5,6\n"));
+      load_csv_matrix(dir.write("h.csv", "a,b,c\n1,2,3\n4,5,6\n"));
   expect_matrix(m.values, {{1, 2, 3}, {4, 5, 6}});
   EXPECT_EQ(m.column_names, (std::vector<std::string>{"a", "b", "c"}));
 }
@@ -44,7 +44,7 @@ TEST(CsvMatrixTest, C24DetectedHeaderIsNotData) {
 TEST(CsvMatrixTest, C24DeclaredHeaderIsNotData) {
   TempDir dir;
   const CsvMatrix m =
-      load_csv_matrix(dir.write_text("h.csv", "a,b,c\n1,2,3\n4,5,6\n"),
+      load_csv_matrix(dir.write("h.csv", "a,b,c\n1,2,3\n4,5,6\n"),
                       {.header = CsvHeader::kPresent});
   expect_matrix(m.values, {{1, 2, 3}, {4, 5, 6}});
 }
@@ -52,14 +52,14 @@ TEST(CsvMatrixTest, C24DeclaredHeaderIsNotData) {
 TEST(CsvMatrixTest, C24NoHeaderKeepsFirstRow) {
   TempDir dir;
   const CsvMatrix m =
-      load_csv_matrix(dir.write_text("n.csv", "1,2,3\n4,5,6\n"));
+      load_csv_matrix(dir.write("n.csv", "1,2,3\n4,5,6\n"));
   expect_matrix(m.values, {{1, 2, 3}, {4, 5, 6}});
   EXPECT_TRUE(m.column_names.empty());
 }
 
 TEST(CsvMatrixTest, C24NonNumericCellNamesLineAndColumn) {
   TempDir dir;
-  const std::string p = dir.write_text("x.csv", "a,b,c\n1,2,3\n4,x,6\n");
+  const std::string p = dir.write("x.csv", "a,b,c\n1,2,3\n4,x,6\n");
   EXPECT_THAT(message_of<std::runtime_error>([&] { load_csv_matrix(p); }),
               AllOf(HasSubstr(p + ":3"), HasSubstr("column 2 (b)"),
                     HasSubstr("non-numeric value \"x\"")));
@@ -67,7 +67,7 @@ TEST(CsvMatrixTest, C24NonNumericCellNamesLineAndColumn) {
 
 TEST(CsvMatrixTest, C25MissingValueIsAnErrorByDefault) {
   TempDir dir;
-  const std::string p = dir.write_text("m.csv", "1,,3\n4,nan,6\n,8,9\n");
+  const std::string p = dir.write("m.csv", "1,,3\n4,nan,6\n,8,9\n");
   EXPECT_THAT(message_of<std::runtime_error>([&] { load_csv_matrix(p); }),
               AllOf(HasSubstr(p + ":1"), HasSubstr("column 2"),
                     HasSubstr("missing value")));
@@ -76,7 +76,7 @@ TEST(CsvMatrixTest, C25MissingValueIsAnErrorByDefault) {
 TEST(CsvMatrixTest, C25MissingValuesLoadAsNaNWhenAllowed) {
   TempDir dir;
   const CsvMatrix m = load_csv_matrix(
-      dir.write_text("m.csv", "1,,3\n4,nan,6\n,8,9\n"), {}, CsvMissing::kNaN);
+      dir.write("m.csv", "1,,3\n4,nan,6\n,8,9\n"), {}, CsvMissing::kNaN);
   expect_matrix(m.values, {{1, NAN, 3}, {4, NAN, 6}, {NAN, 8, 9}});
   EXPECT_EQ(m.missing_count, 3);
 }
@@ -84,7 +84,7 @@ TEST(CsvMatrixTest, C25MissingValuesLoadAsNaNWhenAllowed) {
 TEST(CsvMatrixTest, C25FileOfOnlyNaNTokensParses) {
   TempDir dir;
   const CsvMatrix m = load_csv_matrix(
-      dir.write_text("nan.csv", "nan,NaN\nNA,N/A\n"), {}, CsvMissing::kNaN);
+      dir.write("nan.csv", "nan,NaN\nNA,N/A\n"), {}, CsvMissing::kNaN);
   expect_matrix(m.values, {{NAN, NAN}, {NAN, NAN}});
   EXPECT_EQ(m.missing_count, 4);
 }
@@ -94,27 +94,27 @@ TEST(CsvMatrixTest, C25ColumnWithNaNCannotBeStandardised) {
   TempDir dir;
   CsvDatasetOptions o;
   o.missing = CsvMissing::kNaN;
-  Dataset d = load_csv_dataset(dir.write_text("d.csv", "1,0\n,1\n"), o);
+  Dataset d = load_csv_dataset(dir.write("d.csv", "1,0\n,1\n"), o);
   EXPECT_THROW(standardize(d), std::invalid_argument);
 }
 
 TEST(CsvMatrixTest, InfinityIsRejected) {
   TempDir dir;
-  const std::string p = dir.write_text("i.csv", "1,2\n3,inf\n");
+  const std::string p = dir.write("i.csv", "1,2\n3,inf\n");
   EXPECT_THAT(message_of<std::runtime_error>([&] { load_csv_matrix(p); }),
               HasSubstr("non-numeric value \"inf\""));
 }
 
 TEST(CsvMatrixTest, LineNumbersCountSkippedBlankLines) {
   TempDir dir;
-  const std::string p = dir.write_text("b.csv", "a,b\n1,2\n\n3,y\n");
+  const std::string p = dir.write("b.csv", "a,b\n1,2\n\n3,y\n");
   EXPECT_THAT(message_of<std::runtime_error>([&] { load_csv_matrix(p); }),
               HasSubstr(p + ":4"));
 }
 
 TEST(CsvMatrixTest, RaggedRowIsAnError) {
   TempDir dir;
-  const std::string p = dir.write_text("r.csv", "1,2,3\n4,5\n");
+  const std::string p = dir.write("r.csv", "1,2,3\n4,5\n");
   EXPECT_THAT(message_of<std::runtime_error>([&] { load_csv_matrix(p); }),
               AllOf(HasSubstr(p + ":2"),
                     HasSubstr("wrong number of fields; expected 3, got 2")));
@@ -122,21 +122,21 @@ TEST(CsvMatrixTest, RaggedRowIsAnError) {
 
 TEST(CsvMatrixTest, UnterminatedQuoteIsAnError) {
   TempDir dir;
-  const std::string p = dir.write_text("q.csv", "1,\"2\n");
+  const std::string p = dir.write("q.csv", "1,\"2\n");
   EXPECT_THAT(message_of<std::runtime_error>([&] { load_csv_matrix(p); }),
               HasSubstr("malformed CSV"));
 }
 
 TEST(CsvMatrixTest, EmptyFileIsAnError) {
   TempDir dir;
-  const std::string p = dir.write_text("e.csv", "");
+  const std::string p = dir.write("e.csv", "");
   EXPECT_THAT(message_of<std::runtime_error>([&] { load_csv_matrix(p); }),
               AllOf(HasSubstr(p), HasSubstr("file is empty")));
 }
 
 TEST(CsvMatrixTest, HeaderOnlyFileHasNoData) {
   TempDir dir;
-  const std::string p = dir.write_text("h.csv", "a,b\n");
+  const std::string p = dir.write("h.csv", "a,b\n");
   EXPECT_THAT(message_of<std::runtime_error>([&] { load_csv_matrix(p); }),
               HasSubstr("no data rows"));
 }
@@ -160,7 +160,7 @@ TEST(CsvDatasetTest, StringLabelsWithCrlfAndNoFinalNewline) {
   TempDir dir;
   CsvDatasetReport rep;
   const Dataset d = load_csv_dataset(
-      dir.write_text("s.csv", "x,y,label\r\n1,2,dog\r\n3,4,cat\r\n5,6,dog"), {},
+      dir.write("s.csv", "x,y,label\r\n1,2,dog\r\n3,4,cat\r\n5,6,dog"), {},
       &rep);
   EXPECT_EQ(d.features(), (std::vector<float>{1, 2, 3, 4, 5, 6}));
   EXPECT_EQ(d.labels(), (std::vector<int>{1, 0, 1}));
@@ -172,7 +172,7 @@ TEST(CsvDatasetTest, LabelColumnByName) {
   TempDir dir;
   CsvDatasetReport rep;
   const Dataset d =
-      load_csv_dataset(dir.write_text("n.csv", "f1,target,f2\n1,0,2\n3,1,4\n"),
+      load_csv_dataset(dir.write("n.csv", "f1,target,f2\n1,0,2\n3,1,4\n"),
                        {.label_name = "target"}, &rep);
   EXPECT_EQ(rep.label_column, 1);
   EXPECT_EQ(d.features(), (std::vector<float>{1, 2, 3, 4}));
@@ -181,7 +181,7 @@ TEST(CsvDatasetTest, LabelColumnByName) {
 
 TEST(CsvDatasetTest, LabelColumnByIndex) {
   TempDir dir;
-  const Dataset d = load_csv_dataset(dir.write_text("i.csv", "2,7,8\n0,9,10\n"),
+  const Dataset d = load_csv_dataset(dir.write("i.csv", "2,7,8\n0,9,10\n"),
                                      {.label_index = 0});
   EXPECT_EQ(d.labels(), (std::vector<int>{2, 0}));
   EXPECT_EQ(d.num_classes(), 3);  // integer labels: K = max + 1
@@ -190,7 +190,7 @@ TEST(CsvDatasetTest, LabelColumnByIndex) {
 
 TEST(CsvDatasetTest, UnknownLabelNameIsAnError) {
   TempDir dir;
-  const std::string p = dir.write_text("u.csv", "a,b\n1,0\n");
+  const std::string p = dir.write("u.csv", "a,b\n1,0\n");
   EXPECT_THAT(message_of<std::runtime_error>(
                   [&] { load_csv_dataset(p, {.label_name = "class"}); }),
               HasSubstr("no column named \"class\""));
@@ -198,13 +198,13 @@ TEST(CsvDatasetTest, UnknownLabelNameIsAnError) {
 
 TEST(CsvDatasetTest, LabelIndexOutOfRangeThrows) {
   TempDir dir;
-  const std::string p = dir.write_text("u.csv", "1,0\n");
+  const std::string p = dir.write("u.csv", "1,0\n");
   EXPECT_THROW(load_csv_dataset(p, {.label_index = 2}), std::invalid_argument);
 }
 
 TEST(CsvDatasetTest, HugeIntegerLabelIsNamedWithItsLine) {
   TempDir dir;
-  const std::string p = dir.write_text("h.csv", "1,0\n2,70000\n3,1\n");
+  const std::string p = dir.write("h.csv", "1,0\n2,70000\n3,1\n");
   EXPECT_THAT(message_of<std::runtime_error>([&] { load_csv_dataset(p); }),
               AllOf(HasSubstr(p + ":2"), HasSubstr("70000")));
 }
@@ -212,14 +212,14 @@ TEST(CsvDatasetTest, HugeIntegerLabelIsNamedWithItsLine) {
 TEST(CsvDatasetTest, LabelOfIntMaxIsRejectedWithoutOverflow) {
   // UBSan via fuzz/csv_fuzzer: K = max + 1 overflowed int.
   TempDir dir;
-  const std::string p = dir.write_text("o.csv", "1,2147483647\n2,0\n");
+  const std::string p = dir.write("o.csv", "1,2147483647\n2,0\n");
   EXPECT_THAT(message_of<std::runtime_error>([&] { load_csv_dataset(p); }),
               HasSubstr("2147483647"));
 }
 
 TEST(CsvDatasetTest, MissingLabelIsAnErrorEvenWhenNaNAllowed) {
   TempDir dir;
-  const std::string p = dir.write_text("l.csv", "1,0\n2,\n");
+  const std::string p = dir.write("l.csv", "1,0\n2,\n");
   CsvDatasetOptions o;
   o.missing = CsvMissing::kNaN;
   EXPECT_THAT(message_of<std::runtime_error>([&] { load_csv_dataset(p, o); }),
@@ -229,7 +229,7 @@ TEST(CsvDatasetTest, MissingLabelIsAnErrorEvenWhenNaNAllowed) {
 TEST(CsvDatasetTest, QuotedLabelMayHoldTheDelimiter) {
   TempDir dir;
   CsvDatasetReport rep;
-  load_csv_dataset(dir.write_text("q.csv", "1,\"a,b\"\n2,c\n"), {}, &rep);
+  load_csv_dataset(dir.write("q.csv", "1,\"a,b\"\n2,c\n"), {}, &rep);
   EXPECT_EQ(rep.class_names, (std::vector<std::string>{"a,b", "c"}));
 }
 

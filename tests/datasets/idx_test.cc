@@ -86,7 +86,7 @@ TEST(IdxHeaderTest, OverflowingDimensionsAreRejected) {
 TEST(IdxLoadTest, ValidFileGivesPixelsInFileOrder) {
   TempDir dir;
   const IdxImages img =
-      load_idx_images(dir.write_bytes("ok-idx3-ubyte", three_images()));
+      load_idx_images(write_bytes(dir, "ok-idx3-ubyte", three_images()));
   EXPECT_EQ(img.count, 3);
   EXPECT_EQ(img.rows, 2);
   EXPECT_EQ(img.cols, 2);
@@ -97,7 +97,7 @@ TEST(IdxLoadTest, ValidFileGivesPixelsInFileOrder) {
 TEST(IdxLoadTest, GzipFileIsDecompressedTransparently) {
   TempDir dir;
   const IdxImages img =
-      load_idx_images(dir.write_gzip("ok-idx3-ubyte.gz", three_images()));
+      load_idx_images(write_gzip(dir, "ok-idx3-ubyte.gz", three_images()));
   ASSERT_EQ(img.pixels.size(), 12u);
   EXPECT_EQ(img.pixels[0], 1);
   EXPECT_EQ(img.pixels[11], 12);
@@ -105,7 +105,7 @@ TEST(IdxLoadTest, GzipFileIsDecompressedTransparently) {
 
 TEST(IdxLoadTest, EmptyFileIsReportedAsEmpty) {
   TempDir dir;
-  const std::string p = dir.write_bytes("empty-idx3-ubyte", {});
+  const std::string p = write_bytes(dir, "empty-idx3-ubyte", {});
   EXPECT_THAT(message_of<std::runtime_error>([&] { load_idx_images(p); }),
               AllOf(HasSubstr(p), HasSubstr("file is empty")));
 }
@@ -114,7 +114,7 @@ TEST(IdxLoadTest, TenByteFileHasTruncatedHeader) {
   TempDir dir;
   std::vector<uint8_t> bytes = idx_header({3, 2, 2});
   bytes.resize(10);
-  const std::string p = dir.write_bytes("short-idx3-ubyte", bytes);
+  const std::string p = write_bytes(dir, "short-idx3-ubyte", bytes);
   EXPECT_THAT(
       message_of<std::runtime_error>([&] { load_idx_images(p); }),
       AllOf(HasSubstr(p), HasSubstr("header truncated; expected 16 bytes, "
@@ -126,7 +126,7 @@ TEST(IdxLoadTest, ShortPayloadIsReportedWithBothCounts) {
   TempDir dir;
   std::vector<uint8_t> bytes = three_images();
   bytes.resize(26);
-  const std::string p = dir.write_bytes("cut-idx3-ubyte", bytes);
+  const std::string p = write_bytes(dir, "cut-idx3-ubyte", bytes);
   EXPECT_THAT(message_of<std::runtime_error>([&] { load_idx_images(p); }),
               AllOf(HasSubstr(p), HasSubstr("expected 12 data bytes, "
                                             "found 10")));
@@ -136,7 +136,7 @@ TEST(IdxLoadTest, ShortGzipPayloadIsReportedWithBothCounts) {
   TempDir dir;
   std::vector<uint8_t> bytes = three_images();
   bytes.resize(26);
-  const std::string p = dir.write_gzip("cut-idx3-ubyte.gz", bytes);
+  const std::string p = write_gzip(dir, "cut-idx3-ubyte.gz", bytes);
   EXPECT_THAT(message_of<std::runtime_error>([&] { load_idx_images(p); }),
               HasSubstr("expected 12 data bytes, found 10"));
 }
@@ -145,7 +145,7 @@ TEST(IdxLoadTest, TrailingBytesAreAnError) {
   TempDir dir;
   std::vector<uint8_t> bytes = three_images();
   bytes.push_back(0);
-  const std::string p = dir.write_bytes("long-idx3-ubyte", bytes);
+  const std::string p = write_bytes(dir, "long-idx3-ubyte", bytes);
   EXPECT_THAT(message_of<std::runtime_error>([&] { load_idx_images(p); }),
               AllOf(HasSubstr(p), HasSubstr("trailing bytes")));
 }
@@ -156,7 +156,7 @@ TEST(IdxLoadTest, AbsurdCountInGzipFailsWithoutHugeAllocation) {
   TempDir dir;
   const std::vector<uint8_t> bytes =
       concat(idx_header({1u << 30, 64, 64}), std::vector<uint8_t>(12, 7));
-  const std::string p = dir.write_gzip("huge-idx3-ubyte.gz", bytes);
+  const std::string p = write_gzip(dir, "huge-idx3-ubyte.gz", bytes);
   EXPECT_THAT(message_of<std::runtime_error>([&] { load_idx_images(p); }),
               HasSubstr("expected 4398046511104 data bytes, found 12"));
 }
@@ -165,7 +165,7 @@ TEST(IdxLoadTest, AbsurdCountInRawFileFailsBeforeReading) {
   TempDir dir;
   const std::vector<uint8_t> bytes =
       concat(idx_header({1u << 30, 64, 64}), std::vector<uint8_t>(12, 7));
-  const std::string p = dir.write_bytes("huge-idx3-ubyte", bytes);
+  const std::string p = write_bytes(dir, "huge-idx3-ubyte", bytes);
   EXPECT_THAT(message_of<std::runtime_error>([&] { load_idx_images(p); }),
               HasSubstr("expected 4398046511104 data bytes, found 12"));
 }
@@ -173,7 +173,7 @@ TEST(IdxLoadTest, AbsurdCountInRawFileFailsBeforeReading) {
 TEST(IdxLoadTest, DimensionAboveIntRangeIsRejected) {
   TempDir dir;
   const std::string p =
-      dir.write_bytes("big-idx1-ubyte", idx_header({0xFFFFFFFFu}));
+      write_bytes(dir, "big-idx1-ubyte", idx_header({0xFFFFFFFFu}));
   EXPECT_THAT(message_of<std::runtime_error>([&] { load_idx_labels(p); }),
               HasSubstr("absurd dimension 4294967295"));
 }
@@ -184,11 +184,11 @@ TEST(IdxLoadTest, CutGzipDownloadIsAnError) {
   TempDir dir;
   const std::vector<uint8_t> big =
       concat(idx_header({100, 28, 28}), std::vector<uint8_t>(78400, 9));
-  const std::string whole = dir.write_gzip("whole.gz", big);
+  const std::string whole = write_gzip(dir, "whole.gz", big);
   std::ifstream in(whole, std::ios::binary);
   std::vector<uint8_t> gz((std::istreambuf_iterator<char>(in)), {});
   gz.resize(gz.size() - 12);
-  const std::string p = dir.write_bytes("cut-idx3-ubyte.gz", gz);
+  const std::string p = write_bytes(dir, "cut-idx3-ubyte.gz", gz);
   EXPECT_THAT(message_of<std::runtime_error>([&] { load_idx_images(p); }),
               HasSubstr(p));
 }
@@ -209,7 +209,7 @@ TEST(IdxLoadTest, MissingFileIsNamed) {
 
 TEST(IdxLoadTest, UnreadableFileIsNamed) {
   TempDir dir;
-  const std::string p = dir.write_bytes("locked-idx3-ubyte", three_images());
+  const std::string p = write_bytes(dir, "locked-idx3-ubyte", three_images());
   chmod(p.c_str(), 0);
   if (access(p.c_str(), R_OK) == 0) {
     GTEST_SKIP() << "running with permission to read a mode-000 file (root)";
@@ -221,14 +221,14 @@ TEST(IdxLoadTest, UnreadableFileIsNamed) {
 TEST(IdxLoadTest, LabelFileAsImagesHasWrongDimensions) {
   TempDir dir;
   const std::string p =
-      dir.write_bytes("labels-idx1-ubyte", concat(idx_header({2}), {0, 1}));
+      write_bytes(dir, "labels-idx1-ubyte", concat(idx_header({2}), {0, 1}));
   EXPECT_THAT(message_of<std::runtime_error>([&] { load_idx_images(p); }),
               HasSubstr("wrong number of dimensions; expected 3, got 1"));
 }
 
 TEST(IdxLoadTest, FloatTypeIsRejectedByName) {
   TempDir dir;
-  const std::string p = dir.write_bytes(
+  const std::string p = write_bytes(dir, 
       "f-idx1-ubyte", concat(idx_header({1}, 0x0D), {0, 0, 0, 0}));
   EXPECT_THAT(message_of<std::runtime_error>([&] { load_idx_labels(p); }),
               HasSubstr("unsupported element type 0x0D"));
@@ -236,8 +236,8 @@ TEST(IdxLoadTest, FloatTypeIsRejectedByName) {
 
 TEST(IdxDatasetTest, ImageAndLabelCountsMustAgree) {
   TempDir dir;
-  dir.write_bytes("train-images-idx3-ubyte", three_images());
-  dir.write_bytes("train-labels-idx1-ubyte", concat(idx_header({2}), {0, 1}));
+  write_bytes(dir, "train-images-idx3-ubyte", three_images());
+  write_bytes(dir, "train-labels-idx1-ubyte", concat(idx_header({2}), {0, 1}));
   EXPECT_THAT(message_of<std::runtime_error>(
                   [&] { load_idx_dataset(dir.path().string(), "train"); }),
               HasSubstr("image/label count mismatch 3 vs 2"));
@@ -245,8 +245,8 @@ TEST(IdxDatasetTest, ImageAndLabelCountsMustAgree) {
 
 TEST(IdxDatasetTest, LoadsMixedRawAndGzipFiles) {
   TempDir dir;
-  dir.write_bytes("t10k-images-idx3-ubyte", three_images());
-  dir.write_gzip("t10k-labels-idx1-ubyte.gz",
+  write_bytes(dir, "t10k-images-idx3-ubyte", three_images());
+  write_gzip(dir, "t10k-labels-idx1-ubyte.gz",
                  concat(idx_header({3}), {2, 0, 1}));
   const Dataset ds = load_idx_dataset(dir.path().string(), "t10k");
   EXPECT_EQ(ds.size(), 3);
@@ -265,8 +265,8 @@ TEST(IdxDatasetTest, MissingFileListsPathsTried) {
 
 TEST(IdxDatasetTest, LabelOutsideNamedClassesNamesTheFile) {
   TempDir dir;
-  dir.write_bytes("train-images-idx3-ubyte", three_images());
-  const std::string labels = dir.write_bytes(
+  write_bytes(dir, "train-images-idx3-ubyte", three_images());
+  const std::string labels = write_bytes(dir, 
       "train-labels-idx1-ubyte", concat(idx_header({3}), {0, 1, 10}));
   EXPECT_THAT(message_of<std::runtime_error>(
                   [&] { load_fashion_mnist(dir.path().string()); }),

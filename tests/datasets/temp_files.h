@@ -1,72 +1,36 @@
-// Test helpers for the datasets tests: a temporary directory removed at the
-// end of each test, and writers for raw, gzip and text files inside it.
+// Test helpers for the datasets tests: writers for raw and gzip files in a
+// TempDir, IDX headers, and the message of an expected exception.
 #pragma once
 
 #include <zlib.h>
 
 #include <cstdint>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "tests/test_util/temp_dir.h"
+
 namespace losslab::testing {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "losslab-ds-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) {
-      throw std::runtime_error("TempDir: mkdtemp failed for " + pattern);
-    }
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
+// Writes `bytes` to `name` in `dir` as they are; returns the path.
+inline std::string write_bytes(const TempDir& dir, const std::string& name,
+                               const std::vector<uint8_t>& bytes) {
+  return dir.write(name, std::string(bytes.begin(), bytes.end()));
+}
 
-  std::string file(const std::string& name) const {
-    return (path_ / name).string();
+// Writes `bytes` gzip-compressed to `name` in `dir`; returns the path.
+inline std::string write_gzip(const TempDir& dir, const std::string& name,
+                              const std::vector<uint8_t>& bytes) {
+  const std::string p = dir.file(name);
+  gzFile f = gzopen(p.c_str(), "wb");
+  if (f == nullptr) throw std::runtime_error("write_gzip: cannot open " + p);
+  if (!bytes.empty()) {
+    gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size()));
   }
-  const std::filesystem::path& path() const { return path_; }
-
-  std::string write_bytes(const std::string& name,
-                          const std::vector<uint8_t>& bytes) const {
-    const std::string p = file(name);
-    std::ofstream out(p, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(bytes.data()),
-              static_cast<std::streamsize>(bytes.size()));
-    return p;
-  }
-
-  std::string write_gzip(const std::string& name,
-                         const std::vector<uint8_t>& bytes) const {
-    const std::string p = file(name);
-    gzFile f = gzopen(p.c_str(), "wb");
-    if (!bytes.empty()) {
-      gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size()));
-    }
-    gzclose(f);
-    return p;
-  }
-
-  std::string write_text(const std::string& name,
-                         const std::string& text) const {
-    const std::string p = file(name);
-    std::ofstream out(p, std::ios::binary);
-    out << text;
-    return p;
-  }
-
- private:
-  std::filesystem::path path_;
-};
+  gzclose(f);
+  return p;
+}
 
 // An IDX header: 00 00 08 <ndims> then each dim as big-endian uint32.
 inline std::vector<uint8_t> idx_header(const std::vector<uint32_t>& dims,

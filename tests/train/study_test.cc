@@ -23,34 +23,14 @@
 
 #include "train/atomic_file.h"
 #include "train/report.h"
+#include "tests/test_util/temp_dir.h"
 
 namespace losslab {
 namespace {
 
 namespace fs = std::filesystem;
 
-// A fresh directory under the system temp dir, removed with its contents.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (fs::temp_directory_path() / "losslab-study-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) {
-      throw std::runtime_error("mkdtemp failed for " + pattern);
-    }
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string operator/(const std::string& name) const {
-    return (fs::path(path_) / name).string();
-  }
-
- private:
-  std::string path_;
-};
+using testing::TempDir;
 
 // A small synthetic study: `losses` x 2 noise settings x 2 seeds.
 std::string tiny_study(const std::string& losses = R"("ce", "mse")",

@@ -10,6 +10,7 @@ namespace losslab {
 template <class T>
 Tensor<T>& Node<T>::grad_accumulator(bool* fresh) {
   LOSSLAB_CHECK(grad != nullptr, "op " << op << " has no gradient buffer");
+  if (param != nullptr) return param->grad_for_backward(fresh);
   if (is_leaf || grad_written) {
     if (fresh) *fresh = false;
     return *grad;
@@ -34,6 +35,7 @@ const Tensor<T>& Var<T>::grad() const {
                            " has no gradient (it does not require one, or "
                            "backward() has not reached it)");
   }
+  if (n.param != nullptr) return n.param->grad();
   return *n.grad;
 }
 
@@ -45,6 +47,7 @@ Node<T>& Tape<T>::next_node() {
   n.tape = this;
   n.value = &n.own_value;
   n.grad = nullptr;
+  n.param = nullptr;
   n.requires_grad = false;
   n.is_leaf = true;
   n.grad_written = false;
@@ -67,11 +70,10 @@ template <class T>
 Var<T> Tape<T>::param(Parameter<T>& p) {
   Node<T>& n = leaf("parameter", true);
   n.value = &p.value;
-  if (!p.grad.same_shape(p.value)) {
-    p.grad.resize(p.value.rows(), p.value.cols());
-    p.grad.fill(T(0));
+  if (n.requires_grad) {
+    n.grad = p.grad_buffer();
+    n.param = &p;
   }
-  if (n.requires_grad) n.grad = &p.grad;
   return Var<T>(&n);
 }
 

@@ -45,14 +45,74 @@ struct Node;
 
 // A trainable tensor that outlives tapes: its value and the gradient that
 // backward() accumulates into it.
+//
+// zero_grad() is lazy, like PyTorch's zero_grad(set_to_none=True) but
+// invisible to readers: it marks the gradient as zero without touching the
+// buffer, and the first backward write then overwrites the buffer instead
+// of adding to it. A training step therefore makes no separate pass over
+// its parameters to zero them. grad() always reads the true gradient: it
+// writes the zeros first when the buffer is still marked.
 template <class T>
-struct Parameter {
+class Parameter {
+ public:
   Parameter() = default;
   explicit Parameter(Tensor<T> v)
-      : value(std::move(v)), grad(value.rows(), value.cols(), T(0)) {}
+      : value(std::move(v)), grad_(value.rows(), value.cols()) {}
+
   Tensor<T> value;
-  Tensor<T> grad;
-  void zero_grad() { grad.fill(T(0)); }
+
+  // The accumulated gradient, shaped like `value`.
+  const Tensor<T>& grad() const {
+    materialize();
+    return grad_;
+  }
+  Tensor<T>& grad() {
+    materialize();
+    return grad_;
+  }
+  // Sets the gradient to zero (lazily; see above).
+  void zero_grad() { zero_ = true; }
+  // Whether the gradient is marked zero and its buffer not yet written.
+  bool grad_is_lazy_zero() const { return zero_; }
+
+  // For the tape: the buffer a backward rule adds its contribution to.
+  // When the gradient is still marked zero and `fresh` is given, *fresh is
+  // set to true and the buffer is returned unfilled: the caller must then
+  // overwrite every element. Without `fresh` the zeros are written first.
+  Tensor<T>& grad_for_backward(bool* fresh) {
+    ensure_shape();
+    if (fresh) *fresh = zero_;
+    if (zero_ && !fresh) grad_.fill(T(0));
+    zero_ = false;
+    return grad_;
+  }
+
+  // For the tape: the gradient buffer, shaped like `value`, without
+  // writing the zeros; its contents are the gradient only when
+  // grad_is_lazy_zero() is false.
+  Tensor<T>* grad_buffer() {
+    ensure_shape();
+    return &grad_;
+  }
+
+ private:
+  // A value reshaped since the last backward makes the old gradient void.
+  void ensure_shape() const {
+    if (!grad_.same_shape(value)) {
+      grad_.resize(value.rows(), value.cols());
+      zero_ = true;
+    }
+  }
+  void materialize() const {
+    ensure_shape();
+    if (zero_) {
+      grad_.fill(T(0));
+      zero_ = false;
+    }
+  }
+
+  mutable Tensor<T> grad_;
+  mutable bool zero_ = true;
 };
 
 // The backward rule of a node: reads node.grad and node.in[k]->value, and
@@ -73,6 +133,8 @@ struct Node {
   // The gradient of the output: points at own_grad, or at a parameter's
   // gradient. Null when the node does not require a gradient.
   Tensor<T>* grad = nullptr;
+  // For a parameter leaf: the parameter, whose gradient may be lazily zero.
+  Parameter<T>* param = nullptr;
   Tensor<T> own_grad;
   bool requires_grad = false;
   bool is_leaf = true;
@@ -124,7 +186,7 @@ class Tape {
   Tape(const Tape&) = delete;
   Tape& operator=(const Tape&) = delete;
 
-  // A leaf that reads `p.value` and accumulates into `p.grad` (no copy);
+  // A leaf that reads `p.value` and accumulates into `p.grad()` (no copy);
   // `p` must outlive the recorded graph.
   Var<T> param(Parameter<T>& p);
   // A leaf holding a copy of `value`, with its own gradient when

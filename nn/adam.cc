@@ -66,7 +66,7 @@ void Adam<T>::step() {
 
   for (std::size_t i = 0; i < this->params_.size(); ++i) {
     Tensor<T>& p = this->params_[i].param->value;
-    const Tensor<T>& grad = this->params_[i].param->grad;
+    const Tensor<T>& grad = this->params_[i].param->grad();
     T* m = this->buffers_[0][i].data();
     T* v = this->buffers_[1][i].data();
     for (std::size_t j = 0; j < p.size(); ++j) {

@@ -156,8 +156,10 @@ double clip_grad_norm(const std::vector<NamedParameter<T>>& params,
   // norm = sqrt(sum over all gradient elements of g^2), accumulated in
   // double so that float gradients of large models keep their precision.
   double sum_sq = 0.0;
+  // A gradient still marked zero adds nothing and needs no scaling.
   for (const NamedParameter<T>& p : params) {
-    const Tensor<T>& g = p.param->grad;
+    if (p.param->grad_is_lazy_zero()) continue;
+    const Tensor<T>& g = p.param->grad();
     for (std::size_t i = 0; i < g.size(); ++i) sum_sq += double(g[i]) * g[i];
   }
   const double norm = std::sqrt(sum_sq);
@@ -167,7 +169,8 @@ double clip_grad_norm(const std::vector<NamedParameter<T>>& params,
   const double factor = max_norm / (norm + 1e-6);
   if (factor >= 1.0) return norm;
   for (const NamedParameter<T>& p : params) {
-    Tensor<T>& g = p.param->grad;
+    if (p.param->grad_is_lazy_zero()) continue;
+    Tensor<T>& g = p.param->grad();
     for (std::size_t i = 0; i < g.size(); ++i) g[i] = T(g[i] * factor);
   }
   return norm;

@@ -125,13 +125,13 @@ TEST(BlasTest, MatmulBackwardWithZeroRowsGivesZeroWeightGradient) {
   // the gradient buffer starts out holding NaN.
   Tape<double> tape;
   Parameter<double> w(Tensor<double>(4, 3, 0.5));
-  w.grad.fill(kNaN);
+  w.grad().fill(kNaN);
   w.zero_grad();
   Var<double> x = tape.constant(Tensor<double>(0, 4));
   Var<double> loss = sum(matmul(x, tape.param(w)));
   EXPECT_EQ(loss.value().item(), 0.0);
   tape.backward(loss);
-  for (std::size_t i = 0; i < w.grad.size(); ++i) EXPECT_EQ(w.grad[i], 0.0);
+  for (std::size_t i = 0; i < w.grad().size(); ++i) EXPECT_EQ(w.grad()[i], 0.0);
 }
 
 }  // namespace

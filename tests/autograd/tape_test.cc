@@ -63,7 +63,39 @@ TEST(TapeTest, ParameterGradientAccumulatesAcrossTapes) {
     Var<double> v = tape.param(w);
     tape.backward(v * v);
   }
-  EXPECT_EQ(w.grad.item(), 8.0);
+  EXPECT_EQ(w.grad().item(), 8.0);
+}
+
+TEST(TapeTest, ZeroedParameterGradientReadsZero) {
+  Parameter<double> w(Tensor<double>(1, 2, 1.0));
+  w.grad().fill(5.0);
+  w.zero_grad();
+  EXPECT_EQ(w.grad()[0], 0.0);
+  EXPECT_EQ(w.grad()[1], 0.0);
+}
+
+TEST(TapeTest, BackwardAfterZeroGradIgnoresTheOldBuffer) {
+  // zero_grad() leaves 100 in the buffer; y = w * w + w at w = 2 must give
+  // dy/dw = 2w + 1 = 5, with both uses of w summed after the first write.
+  Parameter<double> w(Tensor<double>(1, 1, 2.0));
+  w.grad().fill(100.0);
+  w.zero_grad();
+  Tape<double> tape;
+  Var<double> v = tape.param(w);
+  tape.backward(v * v + v);
+  EXPECT_EQ(w.grad().item(), 5.0);
+}
+
+TEST(TapeTest, ParamGradOfZeroedParameterUnreachedByBackwardIsZero) {
+  // w is recorded but not used by the loss: its gradient stays zero.
+  Parameter<double> w(Tensor<double>(1, 1, 2.0));
+  w.grad().fill(7.0);
+  w.zero_grad();
+  Tape<double> tape;
+  Var<double> unused = tape.param(w);
+  Var<double> x = tape.variable(Tensor<double>(1, 1, 1.0));
+  tape.backward(x * 3.0);
+  EXPECT_EQ(unused.grad().item(), 0.0);
 }
 
 TEST(TapeTest, MemoryStaysFlatOverManySteps) {

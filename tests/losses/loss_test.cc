@@ -80,8 +80,8 @@ TEST(EmptyBatchTest, SumGivesZeroParameterGradient) {
       ce.forward(matmul(X, tape.param(W)), {}, {}, Reduction::kSum);
   tape.backward(loss);
   EXPECT_EQ(loss.value().item(), 0.0);
-  for (std::size_t k = 0; k < W.grad.size(); ++k) {
-    EXPECT_EQ(W.grad[k], 0.0) << "element " << k;
+  for (std::size_t k = 0; k < W.grad().size(); ++k) {
+    EXPECT_EQ(W.grad()[k], 0.0) << "element " << k;
   }
 }
 

@@ -3,7 +3,6 @@
 #include "nn/checkpoint.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <cstring>
 #include <filesystem>
@@ -12,6 +11,7 @@
 
 #include "nn/adam.h"
 #include "nn/sgd.h"
+#include "tests/test_util/temp_dir.h"
 
 namespace losslab {
 namespace {
@@ -20,21 +20,14 @@ namespace fs = std::filesystem;
 
 class CheckpointTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string tmpl = (fs::path(::testing::TempDir()) / "ckpt.XXXXXX");
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string path(const char* name) const { return (dir_ / name).string(); }
+  std::string path(const char* name) const { return dir_.file(name); }
 
   // One Adam step on fixed gradients, so the optimizer holds moments.
   static void train_one_step(Mlp<float>& model, Optimizer<float>& opt) {
     float g = 0.01f;
     for (auto& p : model.named_parameters()) {
-      for (std::size_t i = 0; i < p.param->grad.size(); ++i) {
-        p.param->grad[i] = (g += 0.01f);
+      for (std::size_t i = 0; i < p.param->grad().size(); ++i) {
+        p.param->grad()[i] = (g += 0.01f);
       }
     }
     opt.step();
@@ -67,7 +60,7 @@ class CheckpointTest : public ::testing::Test {
     EXPECT_EQ(model.named_parameters()[0].param->value[0], before);
   }
 
-  fs::path dir_;
+  testing::TempDir dir_{"ckpt"};
 };
 
 TEST_F(CheckpointTest, RoundTripRestoresParametersStateAndEpoch) {
@@ -125,7 +118,7 @@ TEST_F(CheckpointTest, SaveLeavesNoTemporaryFiles) {
   save_checkpoint(path("c.ckpt"), model, nullptr, 0);
   save_checkpoint(path("c.ckpt"), model, nullptr, 1);  // overwrite
   int files = 0;
-  for (const auto& entry : fs::directory_iterator(dir_)) {
+  for (const auto& entry : fs::directory_iterator(dir_.path())) {
     ++files;
     EXPECT_EQ(entry.path().filename(), "c.ckpt");
   }

@@ -46,10 +46,10 @@ TEST(LinearTest, ModuleGradientsReachParameters) {
   Var<double> x = tape.constant(Tensor<double>(3, 2, {1, 2, 3, 4, 5, 6}));
   tape.backward(sum(layer.forward(tape, x)));
   // Column sums of X: 1 + 3 + 5 = 9, 2 + 4 + 6 = 12.
-  EXPECT_DOUBLE_EQ(layer.weight.grad(0, 0), 9.0);
-  EXPECT_DOUBLE_EQ(layer.weight.grad(0, 1), 9.0);
-  EXPECT_DOUBLE_EQ(layer.weight.grad(1, 0), 12.0);
-  EXPECT_DOUBLE_EQ(layer.bias.grad(0, 1), 3.0);
+  EXPECT_DOUBLE_EQ(layer.weight.grad()(0, 0), 9.0);
+  EXPECT_DOUBLE_EQ(layer.weight.grad()(0, 1), 9.0);
+  EXPECT_DOUBLE_EQ(layer.weight.grad()(1, 0), 12.0);
+  EXPECT_DOUBLE_EQ(layer.bias.grad()(0, 1), 3.0);
 }
 
 TEST(LinearTest, KaimingUniformStaysWithinOneOverSqrtFanIn) {
@@ -127,11 +127,11 @@ TEST(LinearTest, EmptyBatchGivesEmptyOutputAndZeroGradients) {
   Var<double> loss = sum(y);
   EXPECT_EQ(loss.value().item(), 0.0);
   tape.backward(loss);
-  for (std::size_t i = 0; i < layer.weight.grad.size(); ++i) {
-    EXPECT_EQ(layer.weight.grad[i], 0.0) << "weight element " << i;
+  for (std::size_t i = 0; i < layer.weight.grad().size(); ++i) {
+    EXPECT_EQ(layer.weight.grad()[i], 0.0) << "weight element " << i;
   }
-  for (std::size_t i = 0; i < layer.bias.grad.size(); ++i) {
-    EXPECT_EQ(layer.bias.grad[i], 0.0) << "bias element " << i;
+  for (std::size_t i = 0; i < layer.bias.grad().size(); ++i) {
+    EXPECT_EQ(layer.bias.grad()[i], 0.0) << "bias element " << i;
   }
 }
 

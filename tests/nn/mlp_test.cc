@@ -118,7 +118,7 @@ TEST(MlpTest, ParameterGradientsMatchFiniteDifferences) {
       const double down = objective(mlp, x, w);
       v = saved;
       const double numeric = (up - down) / (2 * h);
-      EXPECT_NEAR(p.param->grad[i], numeric, 1e-6 + 1e-4 * std::abs(numeric))
+      EXPECT_NEAR(p.param->grad()[i], numeric, 1e-6 + 1e-4 * std::abs(numeric))
           << p.name << " element " << i;
     }
   }
@@ -180,11 +180,11 @@ TEST(MlpTest, EvalModeReachesDropoutLayers) {
 
 TEST(MlpTest, ZeroGradClearsEveryGradient) {
   Mlp<double> mlp({"2-3-1", "relu"}, 1);
-  for (auto& p : mlp.named_parameters()) p.param->grad.fill(1.0);
+  for (auto& p : mlp.named_parameters()) p.param->grad().fill(1.0);
   mlp.zero_grad();
   for (auto& p : mlp.named_parameters()) {
-    for (std::size_t i = 0; i < p.param->grad.size(); ++i) {
-      EXPECT_EQ(p.param->grad[i], 0.0) << p.name;
+    for (std::size_t i = 0; i < p.param->grad().size(); ++i) {
+      EXPECT_EQ(p.param->grad()[i], 0.0) << p.name;
     }
   }
 }

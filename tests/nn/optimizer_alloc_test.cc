@@ -52,7 +52,7 @@ TEST(OptimizerAllocationTest, SgdMomentumStepDoesNotAllocateOnceWarm) {
 TEST(OptimizerAllocationTest, ClipGradNormDoesNotAllocate) {
   Mlp<float> model({"8-16-4", "relu"}, 1);
   auto params = model.named_parameters();
-  for (auto& p : params) p.param->grad.fill(1.0f);
+  for (auto& p : params) p.param->grad().fill(1.0f);
   const long before = g_allocations.load();
   clip_grad_norm(params, 0.5);
   EXPECT_EQ(g_allocations.load() - before, 0);

@@ -24,7 +24,7 @@ std::vector<double> trajectory(Optimizer<double>& opt, Parameter<double>& p,
                                double g, int steps) {
   std::vector<double> out;
   for (int s = 0; s < steps; ++s) {
-    p.grad[0] = g;
+    p.grad()[0] = g;
     opt.step();
     out.push_back(p.value[0]);
   }
@@ -64,7 +64,7 @@ TEST(AdamTest, StepCounterAdvancesOncePerStepNotPerTensor) {
   Adam<double> adam({{"a", &a.p}, {"b", &b.p}}, case_options(0.0));
   const double expected[] = {0.900000002, 0.800000004, 0.700000006};
   for (int t = 0; t < 3; ++t) {
-    a.p.grad[0] = b.p.grad[0] = 0.5;
+    a.p.grad()[0] = b.p.grad()[0] = 0.5;
     adam.step();
     EXPECT_NEAR(b.value(), expected[t], 1e-12) << "step " << t + 1;
   }
@@ -123,7 +123,7 @@ TEST(AdamTest, FloatTrajectoryMatchesDoubleToFloatPrecision) {
   Parameter<float> p(Tensor<float>(1, 1, {1.0f}));
   Adam<float> adam({{"theta", &p}}, case_options(0.0));
   for (int t = 0; t < 3; ++t) {
-    p.grad[0] = 0.5f;
+    p.grad()[0] = 0.5f;
     adam.step();
   }
   EXPECT_NEAR(p.value[0], 0.700000006, 1e-6);
@@ -209,6 +209,17 @@ TEST(SgdTest, WeightDecayAddsLambdaTheta) {
   EXPECT_NEAR(got[1], 0.9801, 1e-14);
 }
 
+TEST(SgdTest, ZeroedGradientIsZeroEvenIfItsBufferWasNotWritten) {
+  // The buffer holds a stale 5 behind zero_grad(): with lambda = 0.1 and
+  // lr = 0.1 the step must use g = 0, giving theta = 0.99 as above.
+  Scalar s(1.0);
+  Sgd<double> sgd(s.params(), sgd_options(0.0, false, 0.0, 0.1));
+  s.p.grad()[0] = 5.0;
+  sgd.zero_grad();
+  sgd.step();
+  EXPECT_NEAR(s.value(), 0.99, 1e-14);
+}
+
 TEST(SgdTest, RejectsNesterovWithoutMomentum) {
   Scalar s(1.0);
   EXPECT_THROW(Sgd<double>(s.params(), sgd_options(0.0, true)),
@@ -226,9 +237,9 @@ TEST(OptimizerTest, RejectsDuplicateParameterNames) {
 TEST(OptimizerTest, ZeroGradClearsGradients) {
   Scalar s(1.0);
   Sgd<double> sgd(s.params(), sgd_options(0.0));
-  s.p.grad[0] = 3.0;
+  s.p.grad()[0] = 3.0;
   sgd.zero_grad();
-  EXPECT_EQ(s.p.grad[0], 0.0);
+  EXPECT_EQ(s.p.grad()[0], 0.0);
 }
 
 TEST(OptimizerTest, SetLrRejectsNegativeRate) {
@@ -294,29 +305,40 @@ TEST(OptimizerStateTest, RejectsBufferOfWrongShape) {
 TEST(ClipGradNormTest, ScalesToMaxNormAndReturnsOriginalNorm) {
   // Gradients [3, 4] and [0]: norm sqrt(9 + 16) = 5; factor 1 / (5 + 1e-6).
   Parameter<double> a(Tensor<double>(1, 2)), b(Tensor<double>(1, 1));
-  a.grad = Tensor<double>(1, 2, {3.0, 4.0});
+  a.grad() = Tensor<double>(1, 2, {3.0, 4.0});
   std::vector<NamedParameter<double>> params = {{"a", &a}, {"b", &b}};
   EXPECT_DOUBLE_EQ(clip_grad_norm(params, 1.0), 5.0);
-  EXPECT_NEAR(a.grad[0], 3.0 / (5.0 + 1e-6), 1e-14);
-  EXPECT_NEAR(a.grad[1], 4.0 / (5.0 + 1e-6), 1e-14);
-  EXPECT_EQ(b.grad[0], 0.0);
+  EXPECT_NEAR(a.grad()[0], 3.0 / (5.0 + 1e-6), 1e-14);
+  EXPECT_NEAR(a.grad()[1], 4.0 / (5.0 + 1e-6), 1e-14);
+  EXPECT_EQ(b.grad()[0], 0.0);
+}
+
+TEST(ClipGradNormTest, ZeroedGradientAddsNothingToTheNorm) {
+  // b's buffer still holds 100 behind zero_grad(): the norm is |[3, 4]|.
+  Parameter<double> a(Tensor<double>(1, 2)), b(Tensor<double>(1, 1));
+  a.grad() = Tensor<double>(1, 2, {3.0, 4.0});
+  b.grad()[0] = 100.0;
+  b.zero_grad();
+  std::vector<NamedParameter<double>> params = {{"a", &a}, {"b", &b}};
+  EXPECT_DOUBLE_EQ(clip_grad_norm(params, 10.0), 5.0);
+  EXPECT_EQ(b.grad()[0], 0.0);
 }
 
 TEST(ClipGradNormTest, LeavesSmallGradientsUnchanged) {
   Parameter<float> a(Tensor<float>(1, 2));
-  a.grad = Tensor<float>(1, 2, {0.3f, 0.4f});
+  a.grad() = Tensor<float>(1, 2, {0.3f, 0.4f});
   std::vector<NamedParameter<float>> params = {{"a", &a}};
   EXPECT_NEAR(clip_grad_norm(params, 1.0), 0.5, 1e-7);
-  EXPECT_EQ(a.grad[0], 0.3f);
-  EXPECT_EQ(a.grad[1], 0.4f);
+  EXPECT_EQ(a.grad()[0], 0.3f);
+  EXPECT_EQ(a.grad()[1], 0.4f);
 }
 
 TEST(ClipGradNormTest, NonFiniteNormLeavesGradientsUnchanged) {
   Parameter<double> a(Tensor<double>(1, 2));
-  a.grad = Tensor<double>(1, 2, {NAN, 1.0});
+  a.grad() = Tensor<double>(1, 2, {NAN, 1.0});
   std::vector<NamedParameter<double>> params = {{"a", &a}};
   EXPECT_TRUE(std::isnan(clip_grad_norm(params, 1.0)));
-  EXPECT_EQ(a.grad[1], 1.0);
+  EXPECT_EQ(a.grad()[1], 1.0);
 }
 
 TEST(ClipGradNormTest, RejectsNonPositiveMaxNorm) {

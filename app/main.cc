@@ -6,9 +6,12 @@
 #include <map>
 
 #include "app/commands.h"
+#include "autograd/blas.h"
 #include "train/trainer.h"
 
 int main(int argc, char** argv) {
+  // Before anything else: OpenBLAS may have loaded its slow generic kernel.
+  losslab::blas::reexec_for_better_kernel(argv);
   CLI::App app{
       "losslab: why classification trains with cross-entropy, and "
       "when that choice fails"};

@@ -1,9 +1,11 @@
 #include "autograd/blas.h"
 
 #include <cblas.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdlib>
 
 namespace losslab::blas {
 namespace {
@@ -75,9 +77,15 @@ bool vector_shapes(Trans trans_a, Trans trans_b, int M, int N, int K, T alpha,
       // Overwrite in one pass: ger can only add, and zero-filling first
       // would double the memory traffic over C (a weight gradient).
       for (int i = 0; i < M; ++i) {
-        T* row = C + std::size_t(i) * ldc;
+        T* __restrict row = C + std::size_t(i) * ldc;
         const T ai = alpha * A[std::size_t(i) * inc_a];
-        for (int j = 0; j < N; ++j) row[j] = ai * B[std::size_t(j) * inc_b];
+        if (inc_b == 1) {
+          // The usual case (b is a row of dY): a vectorisable loop.
+          const T* __restrict b = B;
+          for (int j = 0; j < N; ++j) row[j] = ai * b[j];
+        } else {
+          for (int j = 0; j < N; ++j) row[j] = ai * B[std::size_t(j) * inc_b];
+        }
       }
       return true;
     }
@@ -131,5 +139,35 @@ void gemm(Trans trans_a, Trans trans_b,            //
 
 void set_num_threads(int threads) { openblas_set_num_threads(threads); }
 int num_threads() { return openblas_get_num_threads(); }
+
+std::string kernel_name() {
+  const char* name = openblas_get_corename();
+  return name ? name : "";
+}
+
+std::string better_kernel() {
+  if (std::getenv("OPENBLAS_CORETYPE") != nullptr) return "";
+  if (kernel_name() != "Prescott") return "";
+#if defined(__x86_64__)
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+      __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512vl")) {
+    return "SkylakeX";
+  }
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+    return "Haswell";
+  }
+#endif
+  return "";
+}
+
+void reexec_for_better_kernel(char** argv) {
+  const std::string kernel = better_kernel();
+  if (kernel.empty() || argv == nullptr || argv[0] == nullptr) return;
+  if (::setenv("OPENBLAS_CORETYPE", kernel.c_str(), 1) != 0) return;
+  ::execv("/proc/self/exe", argv);
+  // Only reached when execv failed (no /proc, say): carry on as before.
+  ::unsetenv("OPENBLAS_CORETYPE");
+}
 
 }  // namespace losslab::blas

@@ -8,6 +8,8 @@
 // is always overwritten, never read.
 #pragma once
 
+#include <string>
+
 namespace losslab::blas {
 
 enum class Trans { kNo, kYes };
@@ -27,5 +29,28 @@ void gemm(Trans trans_a, Trans trans_b,            //
 // bit-reproducible results run to run.
 void set_num_threads(int threads);
 int num_threads();
+
+// The name of the kernel family OpenBLAS chose for this CPU when it loaded,
+// e.g. "Haswell", "SkylakeX" or "Prescott" (its generic x86-64 fallback).
+std::string kernel_name();
+
+// OpenBLAS chooses its kernels once, when the library loads, from the CPU
+// models it knows. A CPU newer than the OpenBLAS build gets the generic
+// "Prescott" kernels, three to four times slower for sgemm, although the CPU
+// has AVX2 or AVX-512. For that case this returns the kernel family that
+// fits the CPU's features ("SkylakeX" with AVX-512, "Haswell" with AVX2 and
+// FMA), which OPENBLAS_CORETYPE can ask for; it returns "" when OpenBLAS
+// chose a specific kernel, when OPENBLAS_CORETYPE is already set (the
+// user's choice stands) or when no better kernel fits.
+std::string better_kernel();
+
+// For programs, first thing in main(): when better_kernel() names a kernel,
+// sets OPENBLAS_CORETYPE to it and re-executes the running program
+// (/proc/self/exe) with the same arguments, so that OpenBLAS loads again
+// and picks that kernel. Returns, leaving everything as it was, when there
+// is nothing to do or the program cannot be re-executed; results are the
+// same either way, only slower. The variable being set afterwards prevents
+// a second re-execution.
+void reexec_for_better_kernel(char** argv);
 
 }  // namespace losslab::blas

@@ -69,7 +69,7 @@ void BM_LossForwardBackward(benchmark::State& state, std::string name) {
   const std::uint64_t allocs_before = allocation_count();
   for (auto _ : state) {
     step();
-    benchmark::DoNotOptimize(logits.grad.data());
+    benchmark::DoNotOptimize(logits.grad().data());
   }
   state.counters["classes"] = K;
   state.counters["samples/s"] =
@@ -83,6 +83,7 @@ void BM_LossForwardBackward(benchmark::State& state, std::string name) {
 }  // namespace losslab::bench
 
 int main(int argc, char** argv) {
+  losslab::blas::reexec_for_better_kernel(argv);
   for (const losslab::LossInfo& info : losslab::list_losses()) {
     benchmark::RegisterBenchmark(
         ("BM_LossForwardBackward/" + info.name).c_str(),
@@ -90,6 +91,8 @@ int main(int argc, char** argv) {
         ->Unit(benchmark::kMicrosecond);
   }
   benchmark::Initialize(&argc, argv);
+  benchmark::AddCustomContext("openblas_kernel",
+                              losslab::blas::kernel_name());
   benchmark::AddCustomContext("openblas_threads",
                               std::to_string(losslab::blas::num_threads()));
   benchmark::AddCustomContext("batch", "128 samples, mean reduction");

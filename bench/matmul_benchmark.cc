@@ -53,7 +53,7 @@ void BM_MatmulForwardBackward(benchmark::State& state) {
     tape.clear();
     Var<float> y = matmul(tape.param(x), tape.param(w));
     tape.backward(y, dy);
-    benchmark::DoNotOptimize(w.grad.data());
+    benchmark::DoNotOptimize(w.grad().data());
     benchmark::ClobberMemory();
   }
   set_flops(state, 3.0 * 2.0 * M * N * K);
@@ -68,7 +68,10 @@ BENCHMARK(BM_MatmulForwardBackward)
 }  // namespace losslab
 
 int main(int argc, char** argv) {
+  losslab::blas::reexec_for_better_kernel(argv);
   benchmark::Initialize(&argc, argv);
+  benchmark::AddCustomContext("openblas_kernel",
+                              losslab::blas::kernel_name());
   benchmark::AddCustomContext("openblas_threads",
                               std::to_string(losslab::blas::num_threads()));
   benchmark::RunSpecifiedBenchmarks();

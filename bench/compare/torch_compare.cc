@@ -132,6 +132,7 @@ Options parse(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  losslab::blas::reexec_for_better_kernel(argv);
   Options options;
   try {
     options = parse(argc, argv);
@@ -141,7 +142,10 @@ int main(int argc, char** argv) {
   }
   torch::set_num_threads(1);
   torch::manual_seed(1);
-  std::fprintf(stderr, "# openblas threads %d, torch threads %d, torch %s\n",
+  std::fprintf(stderr,
+               "# openblas kernel %s, openblas threads %d, torch threads %d, "
+               "torch %s\n",
+               losslab::blas::kernel_name().c_str(),
                losslab::blas::num_threads(), torch::get_num_threads(),
                TORCH_VERSION);
 

@@ -224,6 +224,73 @@ Var<T> matmul(Var<T> a, Var<T> b) {
 }
 
 // ---------------------------------------------------------------------------
+// linear: matmul and bias in one node
+// ---------------------------------------------------------------------------
+
+template <class T>
+Var<T> linear(Var<T> x, Var<T> w, Var<T> b) {
+  Tape<T>& tape = tape_of("linear", x);
+  tape_of("linear", w);
+  tape_of("linear", b);
+  const Tensor<T>& X = x.value();  // N x I
+  const Tensor<T>& W = w.value();  // I x O
+  const Tensor<T>& B = b.value();  // 1 x O
+  if (X.cols() != W.rows() || B.rows() != 1 || B.cols() != W.cols()) {
+    throw std::invalid_argument("linear: input " + X.shape_str() + ", weight " +
+                                W.shape_str() + ", bias " + B.shape_str() +
+                                " do not fit; expected N x I, I x O and 1 x O");
+  }
+  const int N = X.rows(), I = X.cols(), O = W.cols();
+  Node<T>& n = tape.push("linear", {x, w, b}, [](Node<T>& n) {
+    // Y = X W + 1 b, so dX = dY W^T (N x O . O x I), dW = X^T dY
+    // (I x N . N x O) and db = 1^T dY, the column sums of dY (1 x O).
+    const Tensor<T>& X = *n.in[0]->value;
+    const Tensor<T>& W = *n.in[1]->value;
+    const Tensor<T>& dY = *n.grad;
+    const int N = X.rows(), I = X.cols(), O = W.cols();
+    bool fresh = false;
+    if (n.in[0]->requires_grad) {
+      Tensor<T>& dX = n.in[0]->grad_accumulator(&fresh);
+      blas::gemm(blas::Trans::kNo, blas::Trans::kYes,  //
+                 N, I, O,                              //
+                 T(1), dY.data(), O,                   //
+                 W.data(), O,                          //
+                 fresh ? T(0) : T(1), dX.data(), I);
+    }
+    if (n.in[1]->requires_grad) {
+      Tensor<T>& dW = n.in[1]->grad_accumulator(&fresh);
+      blas::gemm(blas::Trans::kYes, blas::Trans::kNo,  //
+                 I, O, N,                              //
+                 T(1), X.data(), I,                    //
+                 dY.data(), O,                         //
+                 fresh ? T(0) : T(1), dW.data(), O);
+    }
+    if (n.in[2]->requires_grad) {
+      Tensor<T>& db = n.in[2]->grad_accumulator(&fresh);
+      T* __restrict d = db.data();
+      if (fresh) std::fill(d, d + O, T(0));
+      // Row by row, so each pass is a contiguous, vectorisable add.
+      for (int i = 0; i < N; ++i) {
+        const T* __restrict row = dY.data() + std::size_t(i) * O;
+        for (int j = 0; j < O; ++j) d[j] += row[j];
+      }
+    }
+  });
+  // Y (N x O): every row starts as b, then gemm adds X (N x I) . W (I x O).
+  n.own_value.resize(N, O);
+  T* __restrict y = n.own_value.data();
+  for (int i = 0; i < N; ++i) {
+    std::copy(B.data(), B.data() + O, y + std::size_t(i) * O);
+  }
+  blas::gemm(blas::Trans::kNo, blas::Trans::kNo,  //
+             N, O, I,                             //
+             T(1), X.data(), I,                   //
+             W.data(), O,                         //
+             T(1), y, O);
+  return tape.finish(n);
+}
+
+// ---------------------------------------------------------------------------
 // Arithmetic
 // ---------------------------------------------------------------------------
 
@@ -837,6 +904,7 @@ Var<T> detach(Var<T> x) {
   template Var<T> sub(Var<T>, Var<T>);                          \
   template Var<T> mul(Var<T>, Var<T>);                          \
   template Var<T> div(Var<T>, Var<T>);                          \
+  template Var<T> linear(Var<T>, Var<T>, Var<T>);               \
   template Var<T> neg(Var<T>);                                  \
   template Var<T> add_scalar(Var<T>, double);                   \
   template Var<T> mul_scalar(Var<T>, double);                   \

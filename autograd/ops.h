@@ -36,6 +36,14 @@ namespace losslab {
 template <class T>
 Var<T> matmul(Var<T> a, Var<T> b);
 
+// Y = X W + b: x (N x I) times w (I x O), plus the bias row b (1 x O) added
+// to every row; N x O. One node instead of matmul then add: the bias is
+// written before the product is accumulated onto it, and its gradient is
+// the column sums of dY. Throws std::invalid_argument when the shapes do
+// not fit.
+template <class T>
+Var<T> linear(Var<T> x, Var<T> w, Var<T> b);
+
 // Element-wise with broadcasting (see above).
 template <class T>
 Var<T> add(Var<T> a, Var<T> b);

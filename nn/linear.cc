@@ -31,18 +31,6 @@ std::string to_string(LinearInit init) {
 }
 
 template <class T>
-Var<T> linear(Var<T> x, Var<T> w, Var<T> b) {
-  if (x.cols() != w.rows() || b.rows() != 1 || b.cols() != w.cols()) {
-    throw std::invalid_argument("linear: input " + x.value().shape_str() +
-                                ", weight " + w.value().shape_str() +
-                                ", bias " + b.value().shape_str() +
-                                " do not fit; expected N x I, I x O and 1 x O");
-  }
-  // Y (N x O) = X (N x I) . W (I x O) + b (1 x O broadcast over N rows)
-  return add(matmul(x, w), b);
-}
-
-template <class T>
 Linear<T>::Linear(int in, int out, Rng& rng, LinearInit init) {
   if (in < 1 || out < 1) {
     throw std::invalid_argument(
@@ -83,8 +71,6 @@ void Linear<T>::collect_parameters(const std::string& prefix,
   out.push_back({prefix + "bias", &bias});
 }
 
-template Var<float> linear(Var<float>, Var<float>, Var<float>);
-template Var<double> linear(Var<double>, Var<double>, Var<double>);
 template class Linear<float>;
 template class Linear<double>;
 

@@ -30,12 +30,6 @@ enum class LinearInit { kKaimingUniform, kXavierUniform };
 LinearInit parse_linear_init(const std::string& name);
 std::string to_string(LinearInit init);
 
-// Y = X W + b on the tape, for callers that hold W and b as Vars (and for
-// gradient checks). Throws std::invalid_argument when X is not N x I with
-// I = W.rows, or b is not 1 x W.cols.
-template <class T>
-Var<T> linear(Var<T> x, Var<T> w, Var<T> b);
-
 template <class T>
 class Linear : public Module<T> {
  public:

@@ -186,6 +186,53 @@ TEST(MatmulGradcheckTest, VectorTimesMatrix) {
                    {random_tensor(1, 4, 1), random_tensor(4, 3, 2)});
 }
 
+GradcheckFn linear_fn() {
+  return [](Tape<double>&, const Vars& v) { return linear(v[0], v[1], v[2]); };
+}
+
+TEST(LinearGradcheckTest, OneRowTakesTheVectorPath) {
+  EXPECT_GRADCHECK(linear_fn(), {random_tensor(1, 4, 1), random_tensor(4, 3, 2),
+                                 random_tensor(1, 3, 3)});
+}
+
+TEST(LinearGradcheckTest, ZeroRowsGiveZeroWeightAndBiasGradients) {
+  EXPECT_GRADCHECK(linear_fn(), {Tensor<double>(0, 4), random_tensor(4, 3, 2),
+                                 random_tensor(1, 3, 3)});
+}
+
+TEST(LinearGradcheckTest, InputUsedAsWeightSumsBothGradients) {
+  // x (3 x 3) is both the input and the weight: dx = dY x^T + x^T dY.
+  GradcheckFn f = [](Tape<double>&, const Vars& v) {
+    return linear(v[0], v[0], v[1]);
+  };
+  EXPECT_GRADCHECK(f, {random_tensor(3, 3, 1), random_tensor(1, 3, 2)});
+}
+
+TEST(LinearTest, ValueIsXTimesWPlusBiasOnEveryRow) {
+  // x = [[1, 2], [0, 1]], W = [[1, 0], [0, 1]] (identity), b = [10, 20].
+  Tape<double> tape;
+  Var<double> y = linear(tape.constant(Tensor<double>(2, 2, {1, 2, 0, 1})),
+                         tape.constant(Tensor<double>(2, 2, {1, 0, 0, 1})),
+                         tape.constant(Tensor<double>(1, 2, {10, 20})));
+  EXPECT_EQ(y.value()(0, 0), 11.0);
+  EXPECT_EQ(y.value()(0, 1), 22.0);
+  EXPECT_EQ(y.value()(1, 0), 10.0);
+  EXPECT_EQ(y.value()(1, 1), 21.0);
+}
+
+TEST(LinearTest, MisfittingBiasIsNamed) {
+  Tape<double> tape;
+  Var<double> x = tape.constant(Tensor<double>(2, 3));
+  Var<double> w = tape.constant(Tensor<double>(3, 4));
+  try {
+    linear(x, w, tape.constant(Tensor<double>(1, 3)));
+    FAIL() << "expected std::invalid_argument";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("bias 1x3"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(ComposedGradcheckTest, LinearLayerWithBiasAndSoftmaxCrossEntropy) {
   // -mean(gather(log_softmax(x W + b), y)): the path every classifier takes.
   GradcheckFn f = [](Tape<double>&, const Vars& v) {

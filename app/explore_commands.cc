@@ -94,10 +94,10 @@ Command add_constant_command(CLI::App& app) {
       ->capture_default_str();
   app.add_option("--samples", *samples, "number of labels")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(positive_count());
   app.add_option("--steps", *steps, "gradient steps")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(positive_count());
   return [=] { return run_constant(*rate, *samples, *steps); };
 }
 

@@ -165,7 +165,8 @@ Command add_study_command(CLI::App& app) {
   app.add_option("--jobs", o->jobs, "runs trained at once, one thread each")
       ->capture_default_str();
   app.add_option("--threads", o->threads,
-                 "OpenBLAS threads (default: 1 with --jobs > 1)");
+                 "OpenBLAS threads (default: 1 with --jobs > 1)")
+      ->check(positive_count());
   app.add_option("--shard", o->shard,
                  "run only the K-th of N disjoint parts (run index modulo "
                  "N), e.g. 2/4; combine them with `losslab merge`")

@@ -97,7 +97,7 @@ Command add_train_command(CLI::App& app) {
                  "csv: label column name or index (default: last)");
   app.add_option("--samples", d.synthetic_samples, "synthetic: points")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(positive_count());
   app.add_option("--train-subset", d.train_subset,
                  "use a stratified subset of this many training samples "
                  "(0: all)")
@@ -141,10 +141,10 @@ Command add_train_command(CLI::App& app) {
       ->capture_default_str();
   app.add_option("--epochs", t.epochs, "epochs")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(positive_count());
   app.add_option("--batch-size", t.batch_size, "batch size")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(positive_count());
   app.add_flag("--drop-last", t.drop_last, "drop the last partial batch");
   app.add_option("--seed", t.seed,
                  "seed for initialisation, shuffling and "
@@ -152,7 +152,7 @@ Command add_train_command(CLI::App& app) {
       ->capture_default_str();
   app.add_option("--threads", o->threads, "OpenBLAS threads")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(positive_count());
   app.add_flag("--detect-anomaly", t.detect_anomaly,
                "name the first op whose value or gradient is not finite");
   app.add_option("--out", o->out, "output directory for run.json")

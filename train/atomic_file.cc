@@ -24,8 +24,12 @@ void write_file_atomically(const std::string& path, std::string_view content) {
   std::filesystem::path target(path);
   std::filesystem::path dir = target.parent_path();
   if (dir.empty()) dir = ".";
-  std::string tmp_template =
-      (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+  // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) about
+  // "." + std::string.
+  std::string tmp_name = ".";
+  tmp_name += target.filename().string();
+  tmp_name += ".tmp-XXXXXX";
+  std::string tmp_template = (dir / tmp_name).string();
   int fd = mkstemp(tmp_template.data());
   if (fd < 0) fail("cannot create a temporary file for", path);
   const std::string& tmp = tmp_template;

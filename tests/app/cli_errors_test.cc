@@ -74,6 +74,22 @@ TEST(CliErrorTest, ZeroEpochsAreRejected) {
                         {"--epochs"});
 }
 
+TEST(CliErrorTest, CountRangeIsPrintedAsIntegers) {
+  // The message names the accepted range as integers, not DBL_MAX's 309
+  // digits.
+  TempDir dir;
+  RunResult r = run_losslab(train_args(dir, {"--epochs", "0"}), dir);
+  EXPECT_NE(r.err.find("1 to 2147483647"), std::string::npos) << r.err;
+  EXPECT_LT(r.err.size(), 200u) << r.err;
+}
+
+TEST(CliErrorTest, NegativeStudyThreadsAreRejected) {
+  TempDir dir;
+  expect_failure_naming(
+      run_losslab({"study", "studies/quick.toml", "--threads", "-3"}, dir),
+      {"--threads"});
+}
+
 TEST(CliErrorTest, ZeroBatchSizeIsRejected) {
   TempDir dir;
   expect_failure_naming(

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <string>
 
+#include "autograd/blas.h"
 #include "autograd/ops.h"
 #include "datasets/batch_loader.h"
 #include "datasets/idx.h"
@@ -14,6 +15,9 @@
 
 int main(int argc, char** argv) {
   using namespace losslab;
+  // OpenBLAS older than the CPU falls back to slow generic kernels; this
+  // restarts the program once with the kernel that fits (see blas.h).
+  blas::reexec_for_better_kernel(argv);
   const int epochs = argc > 1 ? std::stoi(argv[1]) : 5;
   const std::string spec = argc > 2 ? argv[2] : "ce";
 

@@ -115,27 +115,28 @@ PerSample<T> SoftmaxCrossEntropy::from_target_rows(
 
   // q = (1 - eps) t + eps / K, then r_ij = w_j q_ij (N x K), held by the
   // tape so that no step allocates.
-  // Limitation: with class weights the per-sample denominators are a
-  // std::vector (PerSample's contract), so a weighted step allocates once;
-  // the unweighted path allocates nothing once warm.
-  std::vector<double> mass(w.empty() ? 0 : N, 0.0);
   Var<T> r = logits.tape().constant(N, K, T(0), [&](Tensor<T>& r) {
     for (int i = 0; i < N; ++i) {
       for (int j = 0; j < K; ++j) {
         T t = targets(i, j);
         T q = eps == 0 ? t : T((1 - eps) * t + eps / K);
-        if (!w.empty()) {
-          q = T(w[j] * q);
-          mass[i] += q;
-        }
-        r(i, j) = q;
+        r(i, j) = w.empty() ? q : T(w[j] * q);
       }
     }
   });
-  // l_i (N x 1); with class weights the mean divides by sum_i mass_i.
+  // l_i (N x 1)
   Var<T> l = soft_target_cross_entropy(logits, r.value());
   if (w.empty()) return l;
-  return PerSample<T>(l, std::move(mass));
+  // With class weights the mean divides by sum_i mass_i, where mass_i =
+  // sum_j r_ij (N x 1), also held by the tape.
+  Var<T> mass = logits.tape().constant(N, 1, T(0), [&](Tensor<T>& m) {
+    for (int i = 0; i < N; ++i) {
+      double s = 0;
+      for (int j = 0; j < K; ++j) s += r.value()(i, j);
+      m[i] = T(s);
+    }
+  });
+  return PerSample<T>(l, mass);
 }
 
 template <class T>
@@ -181,7 +182,7 @@ Var<T> SoftmaxCrossEntropy::soft_impl(Var<T> logits,
                                   "; expected a distribution summing to 1");
     }
   }
-  check_sample_weights(name(), z.shape_str(), z.rows(), weights);
+  check_sample_weights(*this, z, weights);
   return reduce_loss(from_target_rows(logits, target_probs), weights, r);
 }
 

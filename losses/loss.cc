@@ -103,23 +103,23 @@ Tensor<float> Loss::probabilities(const Tensor<float>& outputs,
 // ---------------------------------------------------------------------------
 
 template <class T>
-void check_loss_inputs(const std::string& loss_name, OutputKind kind,
-                       const Tensor<T>& logits, std::span<const int> targets,
+void check_loss_inputs(const Loss& loss, const Tensor<T>& logits,
+                       std::span<const int> targets,
                        std::span<const float> weights) {
   const int N = logits.rows(), O = logits.cols();
-  if (kind == OutputKind::kSoftmax && O < 2) {
+  if (loss.output_kind() == OutputKind::kSoftmax && O < 2) {
     throw std::invalid_argument(
-        loss_name + ": expected K >= 2 softmax logit columns, got logits " +
+        loss.name() + ": expected K >= 2 softmax logit columns, got logits " +
         logits.shape_str() +
         " (a model with one output needs a sigmoid loss such as bce)");
   }
   if (O < 1) {
-    throw std::invalid_argument(loss_name +
+    throw std::invalid_argument(loss.name() +
                                 ": expected at least one logit column, got " +
                                 logits.shape_str());
   }
   if (targets.size() != std::size_t(N)) {
-    throw std::invalid_argument(loss_name +
+    throw std::invalid_argument(loss.name() +
                                 ": expected one target per row of logits " +
                                 logits.shape_str() + ", got " +
                                 std::to_string(targets.size()) + " targets");
@@ -129,26 +129,27 @@ void check_loss_inputs(const std::string& loss_name, OutputKind kind,
   for (int i = 0; i < N; ++i) {
     if (targets[i] < 0 || targets[i] >= K) {
       throw std::invalid_argument(
-          loss_name + ": target " + std::to_string(targets[i]) + " at row " +
+          loss.name() + ": target " + std::to_string(targets[i]) + " at row " +
           std::to_string(i) + " is outside [0, " + std::to_string(K) +
           "); expected a class index for logits " + logits.shape_str());
     }
   }
-  check_sample_weights(loss_name, logits.shape_str(), N, weights);
+  check_sample_weights(loss, logits, weights);
 }
 
-void check_sample_weights(const std::string& loss_name,
-                          const std::string& logits_shape, int rows,
+template <class T>
+void check_sample_weights(const Loss& loss, const Tensor<T>& logits,
                           std::span<const float> weights) {
-  if (!weights.empty() && weights.size() != std::size_t(rows)) {
+  if (!weights.empty() && weights.size() != std::size_t(logits.rows())) {
     throw std::invalid_argument(
-        loss_name + ": expected no weights or one per row of logits " +
-        logits_shape + ", got " + std::to_string(weights.size()) + " weights");
+        loss.name() + ": expected no weights or one per row of logits " +
+        logits.shape_str() + ", got " + std::to_string(weights.size()) +
+        " weights");
   }
   for (std::size_t i = 0; i < weights.size(); ++i) {
     if (!std::isfinite(weights[i]) || weights[i] < 0) {
       throw std::invalid_argument(
-          loss_name + ": weight " + spec_number(weights[i]) + " at row " +
+          loss.name() + ": weight " + spec_number(weights[i]) + " at row " +
           std::to_string(i) + " is invalid; expected a finite value >= 0");
     }
   }
@@ -163,10 +164,12 @@ Var<T> reduce_loss(const PerSample<T>& per_sample,
                    std::span<const float> weights, Reduction r) {
   Var<T> l = per_sample.loss;  // N x 1
   const int N = l.rows();
-  const std::vector<double>& d = per_sample.denominator;
+  const Tensor<T>* d = per_sample.denominator.valid()
+                           ? &per_sample.denominator.value()
+                           : nullptr;
   LOSSLAB_CHECK(l.cols() == 1, << "per_sample returned " << l.rows() << " x "
                                << l.cols() << "; expected N x 1");
-  LOSSLAB_CHECK(d.empty() || d.size() == std::size_t(N));
+  LOSSLAB_CHECK(d == nullptr || (d->rows() == N && d->cols() == 1));
   LOSSLAB_CHECK(weights.empty() || weights.size() == std::size_t(N));
 
   // w_i l_i (N x 1), the weights a constant column.
@@ -178,14 +181,14 @@ Var<T> reduce_loss(const PerSample<T>& per_sample,
   }
   if (r == Reduction::kNone) return l;
   if (r == Reduction::kSum) return sum(l);
-  if (weights.empty() && d.empty()) return mean(l);
+  if (weights.empty() && d == nullptr) return mean(l);
 
   // sum_i w_i l_i / sum_i w_i d_i. A zero denominator (an empty batch, or
   // all weights zero) makes 1/0 = inf and the mean 0 * inf = NaN.
   double denom = 0;
   for (int i = 0; i < N; ++i) {
-    denom +=
-        (weights.empty() ? 1.0 : double(weights[i])) * (d.empty() ? 1.0 : d[i]);
+    denom += (weights.empty() ? 1.0 : double(weights[i])) *
+             (d == nullptr ? 1.0 : double((*d)[i]));
   }
   return mul_scalar(sum(l), 1.0 / denom);
 }
@@ -222,9 +225,11 @@ std::string spec_number(double x) {
 }
 
 #define LOSSLAB_INSTANTIATE_LOSS_HELPERS(T)                                \
-  template void check_loss_inputs(const std::string&, OutputKind,          \
-                                  const Tensor<T>&, std::span<const int>,  \
+  template void check_loss_inputs(const Loss&, const Tensor<T>&,           \
+                                  std::span<const int>,                    \
                                   std::span<const float>);                 \
+  template void check_sample_weights(const Loss&, const Tensor<T>&,        \
+                                     std::span<const float>);              \
   template Var<T> reduce_loss(const PerSample<T>&, std::span<const float>, \
                               Reduction);                                  \
   template Var<T> target_matrix(Tape<T>&, std::span<const int>, int);      \

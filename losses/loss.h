@@ -144,31 +144,33 @@ class Loss {
 // ---------------------------------------------------------------------------
 
 // What per_sample returns: loss (N x 1) and, for losses that weight classes
-// themselves, the per-sample denominator weights d_i of the mean (empty:
-// all 1). Converts implicitly from a Var, the common case.
+// themselves, the per-sample denominator weights d_i of the mean as an
+// N x 1 constant on the same tape (an empty Var: all 1). Converts
+// implicitly from a Var, the common case.
 template <class T>
 struct PerSample {
   PerSample(Var<T> l) : loss(l) {}  // NOLINT: implicit on purpose
-  PerSample(Var<T> l, std::vector<double> d)
-      : loss(l), denominator(std::move(d)) {}
+  PerSample(Var<T> l, Var<T> d) : loss(l), denominator(d) {}
   Var<T> loss;
-  std::vector<double> denominator;
+  Var<T> denominator;
 };
 
 // Checks what every loss needs (see the conventions above): logits valid
 // with at least one column (two for softmax), one target per row, each in
 // [0, K) with K = cols (or 2 for one sigmoid output), weights empty or one
 // per row, each finite and >= 0. Throws std::invalid_argument naming
-// `loss_name`, the row and the value.
+// `loss`, the row and the value. Builds no string unless it throws, so a
+// training step's check does not allocate.
 template <class T>
-void check_loss_inputs(const std::string& loss_name, OutputKind kind,
-                       const Tensor<T>& logits, std::span<const int> targets,
+void check_loss_inputs(const Loss& loss, const Tensor<T>& logits,
+                       std::span<const int> targets,
                        std::span<const float> weights);
 
 // The weights part of check_loss_inputs, for losses with other target
-// kinds (soft targets): empty or N values, each finite and >= 0.
-void check_sample_weights(const std::string& loss_name,
-                          const std::string& logits_shape, int rows,
+// kinds (soft targets): empty or one per row of `logits`, each finite and
+// >= 0.
+template <class T>
+void check_sample_weights(const Loss& loss, const Tensor<T>& logits,
                           std::span<const float> weights);
 
 // Applies per-sample weights and the reduction (see the conventions).
@@ -220,7 +222,7 @@ class LossBase : public Loss {
     if (!logits.valid()) {
       throw std::invalid_argument(name() + ": logits is an empty Var");
     }
-    check_loss_inputs(name(), output_kind(), logits.value(), targets, weights);
+    check_loss_inputs(*this, logits.value(), targets, weights);
     PerSample<T> l =
         static_cast<const Derived&>(*this).per_sample(logits, targets);
     return reduce_loss(l, weights, r);

@@ -37,7 +37,7 @@ TEST(ReduceLossTest, MeanUsesLossDenominators) {
   Tape<double> tape;
   Var<double> l = tape.variable(Tensor<double>(2, 1, {3.0, 4.0}));
   // sum_i w_i l_i / sum_i w_i d_i = (1*3 + 2*4) / (1*3 + 2*2) = 11 / 7
-  PerSample<double> ps(l, {3.0, 2.0});
+  PerSample<double> ps(l, tape.constant(Tensor<double>(2, 1, {3.0, 2.0})));
   std::vector<float> w = {1, 2};
   EXPECT_DOUBLE_EQ(reduce_loss(ps, w, Reduction::kMean).value().item(),
                    11.0 / 7.0);

@@ -30,7 +30,7 @@ Tensor<T>::Tensor(int rows, int cols, std::vector<T> values) {
   }
   rows_ = rows;
   cols_ = cols;
-  data_ = std::move(values);
+  data_.assign(values.begin(), values.end());
 }
 
 template <class T>

@@ -177,6 +177,39 @@ void binary_backward(Node<T>& n, GA ga, GB gb) {
 // matmul
 // ---------------------------------------------------------------------------
 
+namespace {
+
+// The gradients of the product C = A B, with A = n.in[0] (N x K),
+// B = n.in[1] (K x M) and dC = n.grad (N x M): dA = dC B^T (N x M . M x K)
+// and dB = A^T dC (K x N . N x M), each only when its input needs one.
+// Shared by matmul and linear.
+template <class T>
+void product_backward(Node<T>& n) {
+  const Tensor<T>& A = *n.in[0]->value;
+  const Tensor<T>& B = *n.in[1]->value;
+  const Tensor<T>& dC = *n.grad;
+  const int N = A.rows(), K = A.cols(), M = B.cols();
+  bool fresh = false;
+  if (n.in[0]->requires_grad) {
+    Tensor<T>& dA = n.in[0]->grad_accumulator(&fresh);
+    blas::gemm(blas::Trans::kNo, blas::Trans::kYes,  //
+               N, K, M,                              //
+               T(1), dC.data(), M,                   //
+               B.data(), M,                          //
+               fresh ? T(0) : T(1), dA.data(), K);
+  }
+  if (n.in[1]->requires_grad) {
+    Tensor<T>& dB = n.in[1]->grad_accumulator(&fresh);
+    blas::gemm(blas::Trans::kYes, blas::Trans::kNo,  //
+               K, M, N,                              //
+               T(1), A.data(), K,                    //
+               dC.data(), M,                         //
+               fresh ? T(0) : T(1), dB.data(), M);
+  }
+}
+
+}  // namespace
+
 template <class T>
 Var<T> matmul(Var<T> a, Var<T> b) {
   Tape<T>& tape = tape_of("matmul", a);
@@ -189,30 +222,8 @@ Var<T> matmul(Var<T> a, Var<T> b) {
         B.shape_str() + "; expected a.cols == b.rows");
   }
   const int N = A.rows(), K = A.cols(), M = B.cols();
-  Node<T>& n = tape.push("matmul", {a, b}, [](Node<T>& n) {
-    // C = A B, so dA = dC B^T (N x M . M x K) and dB = A^T dC (K x N . N x M).
-    const Tensor<T>& A = *n.in[0]->value;
-    const Tensor<T>& B = *n.in[1]->value;
-    const Tensor<T>& dC = *n.grad;
-    const int N = A.rows(), K = A.cols(), M = B.cols();
-    bool fresh = false;
-    if (n.in[0]->requires_grad) {
-      Tensor<T>& dA = n.in[0]->grad_accumulator(&fresh);
-      blas::gemm(blas::Trans::kNo, blas::Trans::kYes,  //
-                 N, K, M,                              //
-                 T(1), dC.data(), M,                   //
-                 B.data(), M,                          //
-                 fresh ? T(0) : T(1), dA.data(), K);
-    }
-    if (n.in[1]->requires_grad) {
-      Tensor<T>& dB = n.in[1]->grad_accumulator(&fresh);
-      blas::gemm(blas::Trans::kYes, blas::Trans::kNo,  //
-                 K, M, N,                              //
-                 T(1), A.data(), K,                    //
-                 dC.data(), M,                         //
-                 fresh ? T(0) : T(1), dB.data(), M);
-    }
-  });
+  Node<T>& n =
+      tape.push("matmul", {a, b}, [](Node<T>& n) { product_backward(n); });
   // C (N x M) = A (N x K) . B (K x M)
   n.own_value.resize(N, M);
   blas::gemm(blas::Trans::kNo, blas::Trans::kNo,  //
@@ -242,30 +253,13 @@ Var<T> linear(Var<T> x, Var<T> w, Var<T> b) {
   }
   const int N = X.rows(), I = X.cols(), O = W.cols();
   Node<T>& n = tape.push("linear", {x, w, b}, [](Node<T>& n) {
-    // Y = X W + 1 b, so dX = dY W^T (N x O . O x I), dW = X^T dY
-    // (I x N . N x O) and db = 1^T dY, the column sums of dY (1 x O).
-    const Tensor<T>& X = *n.in[0]->value;
-    const Tensor<T>& W = *n.in[1]->value;
-    const Tensor<T>& dY = *n.grad;
-    const int N = X.rows(), I = X.cols(), O = W.cols();
-    bool fresh = false;
-    if (n.in[0]->requires_grad) {
-      Tensor<T>& dX = n.in[0]->grad_accumulator(&fresh);
-      blas::gemm(blas::Trans::kNo, blas::Trans::kYes,  //
-                 N, I, O,                              //
-                 T(1), dY.data(), O,                   //
-                 W.data(), O,                          //
-                 fresh ? T(0) : T(1), dX.data(), I);
-    }
-    if (n.in[1]->requires_grad) {
-      Tensor<T>& dW = n.in[1]->grad_accumulator(&fresh);
-      blas::gemm(blas::Trans::kYes, blas::Trans::kNo,  //
-                 I, O, N,                              //
-                 T(1), X.data(), I,                    //
-                 dY.data(), O,                         //
-                 fresh ? T(0) : T(1), dW.data(), O);
-    }
+    // Y = X W + 1 b: dX and dW as for the product X W, and db = 1^T dY,
+    // the column sums of dY (1 x O).
+    product_backward(n);
     if (n.in[2]->requires_grad) {
+      const Tensor<T>& dY = *n.grad;
+      const int N = dY.rows(), O = dY.cols();
+      bool fresh = false;
       Tensor<T>& db = n.in[2]->grad_accumulator(&fresh);
       T* __restrict d = db.data();
       if (fresh) std::fill(d, d + O, T(0));

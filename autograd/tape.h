@@ -51,7 +51,8 @@ struct Node;
 // buffer, and the first backward write then overwrites the buffer instead
 // of adding to it. A training step therefore makes no separate pass over
 // its parameters to zero them. grad() always reads the true gradient: it
-// writes the zeros first when the buffer is still marked.
+// writes the zeros first when the buffer is still marked, so even the const
+// grad() counts as a write when threads share a Parameter.
 template <class T>
 class Parameter {
  public:

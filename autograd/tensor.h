@@ -27,8 +27,9 @@ struct CacheAligned {
   T* allocate(std::size_t n) {
     return static_cast<T*>(::operator new(n * sizeof(T), kAlignment));
   }
-  void deallocate(T* p, std::size_t n) {
-    ::operator delete(p, n * sizeof(T), kAlignment);
+  void deallocate(T* p, std::size_t) {
+    // Unsized: clang declares sized deallocation only on request.
+    ::operator delete(p, kAlignment);
   }
   template <class U>
   bool operator==(const CacheAligned<U>&) const {

@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "autograd/ops.h"
@@ -132,6 +134,23 @@ TEST(BlasTest, MatmulBackwardWithZeroRowsGivesZeroWeightGradient) {
   EXPECT_EQ(loss.value().item(), 0.0);
   tape.backward(loss);
   for (std::size_t i = 0; i < w.grad().size(); ++i) EXPECT_EQ(w.grad()[i], 0.0);
+}
+
+TEST(BlasKernelTest, KernelNameIsReported) {
+  EXPECT_FALSE(blas::kernel_name().empty());
+}
+
+TEST(BlasKernelTest, UserChosenCoretypeIsNeverOverridden) {
+  // With OPENBLAS_CORETYPE set, whatever OpenBLAS chose stands.
+  const char* old = std::getenv("OPENBLAS_CORETYPE");
+  const std::string saved = old ? old : "";
+  ::setenv("OPENBLAS_CORETYPE", "Haswell", 1);
+  EXPECT_EQ(blas::better_kernel(), "");
+  if (old) {
+    ::setenv("OPENBLAS_CORETYPE", saved.c_str(), 1);
+  } else {
+    ::unsetenv("OPENBLAS_CORETYPE");
+  }
 }
 
 }  // namespace

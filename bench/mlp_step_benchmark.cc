@@ -67,8 +67,7 @@ BENCHMARK(BM_MlpStepGemmOnly)
 int main(int argc, char** argv) {
   losslab::blas::reexec_for_better_kernel(argv);
   benchmark::Initialize(&argc, argv);
-  benchmark::AddCustomContext("openblas_kernel",
-                              losslab::blas::kernel_name());
+  benchmark::AddCustomContext("openblas_kernel", losslab::blas::kernel_name());
   benchmark::AddCustomContext("openblas_threads",
                               std::to_string(losslab::blas::num_threads()));
   benchmark::AddCustomContext("model", losslab::bench::kMlpSpec);

@@ -234,8 +234,7 @@ std::vector<int> map_labels(const CsvTable& t, int col, CsvLabels mode,
     const auto max_it = std::max_element(labels.begin(), labels.end());
     if (*max_it >= kMaxIntegerClasses) {
       fail(where, t.path, t.lines[max_it - labels.begin()],
-           column_label(t, col) + ": integer label " +
-               std::to_string(*max_it) +
+           column_label(t, col) + ": integer label " + std::to_string(*max_it) +
                " is too large for a class index; expected at most " +
                std::to_string(kMaxIntegerClasses - 1) +
                " (hint: load the labels as strings)");

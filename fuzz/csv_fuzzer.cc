@@ -14,8 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   const std::string& path = file.write(data, size);
 
   expect_clean_rejection([&] { read_csv_table(path); });
-  expect_clean_rejection(
-      [&] { load_csv_matrix(path, {}, CsvMissing::kNaN); });
+  expect_clean_rejection([&] { load_csv_matrix(path, {}, CsvMissing::kNaN); });
   expect_clean_rejection([&] {
     CsvReadOptions o;
     o.header = CsvHeader::kAbsent;

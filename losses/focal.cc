@@ -44,11 +44,11 @@ Var<T> FocalLoss::sigmoid_terms(Var<T> logits,
   // fl *= alpha_t: alpha at the positive outcome, 1 - alpha elsewhere.
   if (options_.alpha >= 0) {
     Var<T> y = target_matrix(logits.tape(), targets, logits.cols());
-    Var<T> a = logits.tape().constant(
-        y.rows(), y.cols(), T(0), [&](Tensor<T>& a) {
+    Var<T> a =
+        logits.tape().constant(y.rows(), y.cols(), T(0), [&](Tensor<T>& a) {
           for (std::size_t k = 0; k < a.size(); ++k) {
-            a[k] = T(y.value()[k] == T(1) ? options_.alpha
-                                          : 1 - options_.alpha);
+            a[k] =
+                T(y.value()[k] == T(1) ? options_.alpha : 1 - options_.alpha);
           }
         });
     fl = fl * a;

@@ -25,9 +25,9 @@ inline Tensor<double> random_tensor(int rows, int cols, std::uint64_t seed,
 
 // Expects the tape's gradient of f at `inputs` to match central finite
 // differences in double; on failure prints the worst element.
-#define EXPECT_GRADCHECK(f, ...)                                      \
-  do {                                                                \
-    ::losslab::GradcheckResult losslab_gc_ =                          \
-        ::losslab::gradcheck((f), __VA_ARGS__);                       \
-    EXPECT_TRUE(losslab_gc_.ok) << losslab_gc_.message;              \
+#define EXPECT_GRADCHECK(f, ...)                        \
+  do {                                                  \
+    ::losslab::GradcheckResult losslab_gc_ =            \
+        ::losslab::gradcheck((f), __VA_ARGS__);         \
+    EXPECT_TRUE(losslab_gc_.ok) << losslab_gc_.message; \
   } while (0)

@@ -1,5 +1,7 @@
 #include "train/report.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -7,8 +9,6 @@
 #include <map>
 #include <set>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 #include "train/atomic_file.h"
 #include "train/plot.h"
@@ -49,13 +49,9 @@ double spec_number(const std::string& spec, double none_value) {
 }
 
 double noise_rate(const std::string& spec) { return spec_number(spec, 0); }
-double imbalance_ratio(const std::string& spec) {
-  return spec_number(spec, 1);
-}
+double imbalance_ratio(const std::string& spec) { return spec_number(spec, 1); }
 
-const json& final_test(const json& run) {
-  return run.at("result").at("final");
-}
+const json& final_test(const json& run) { return run.at("result").at("final"); }
 
 double minority_recall(const json& run, const json& evaluation) {
   int c = run.value("minority_class", -1);
@@ -164,14 +160,32 @@ StudyDir load_study_dir(const std::string& dir) {
 }
 
 std::string results_csv(const StudyDir& s) {
-  std::vector<std::string> header = {
-      "study",       "index",        "key",        "loss",
-      "imbalance",   "noise",        "seed",       "status",
-      "epochs",      "train_subset", "noise_rate", "imbalance_ratio",
-      "test_accuracy", "balanced_accuracy", "macro_f1", "minority_class",
-      "minority_recall", "auc", "nll", "ece", "brier",
-      "best_test_accuracy", "best_epoch", "noisy_fit", "noisy_grad_share",
-      "seconds"};
+  std::vector<std::string> header = {"study",
+                                     "index",
+                                     "key",
+                                     "loss",
+                                     "imbalance",
+                                     "noise",
+                                     "seed",
+                                     "status",
+                                     "epochs",
+                                     "train_subset",
+                                     "noise_rate",
+                                     "imbalance_ratio",
+                                     "test_accuracy",
+                                     "balanced_accuracy",
+                                     "macro_f1",
+                                     "minority_class",
+                                     "minority_recall",
+                                     "auc",
+                                     "nll",
+                                     "ece",
+                                     "brier",
+                                     "best_test_accuracy",
+                                     "best_epoch",
+                                     "noisy_fit",
+                                     "noisy_grad_share",
+                                     "seconds"};
   std::string out = join(header);
   const std::string study = s.study.value("name", "");
   for (const json& r : s.runs) {
@@ -216,28 +230,25 @@ std::string results_csv(const StudyDir& s) {
 }
 
 std::string epochs_csv(const StudyDir& s) {
-  std::string out = join(
-      {"key", "loss", "imbalance", "noise", "seed", "epoch", "train_loss",
-       "lr", "test_accuracy", "test_balanced_accuracy",
-       "test_minority_recall", "test_nll", "test_ece", "test_auc",
-       "noisy_fit", "noisy_grad_share", "seconds"});
+  std::string out =
+      join({"key", "loss", "imbalance", "noise", "seed", "epoch", "train_loss",
+            "lr", "test_accuracy", "test_balanced_accuracy",
+            "test_minority_recall", "test_nll", "test_ece", "test_auc",
+            "noisy_fit", "noisy_grad_share", "seconds"});
   for (const json& r : s.runs) {
     for (const json& e : r.at("result").at("epochs")) {
       const json& t = e.at("test");
-      out += join({r.at("key").get<std::string>(),
-                   field(combination(r, "loss")),
-                   field(combination(r, "imbalance")),
-                   field(combination(r, "noise")),
-                   std::to_string(r.at("combination").at("seed").get<long>()),
-                   std::to_string(e.at("epoch").get<int>()),
-                   number(num(e, "train_loss")), number(num(e, "lr")),
-                   number(num(t, "accuracy")),
-                   number(num(t, "balanced_accuracy")),
-                   number(minority_recall(r, t)),
-                   number(num(t, "cross_entropy")), number(num(t, "ece")),
-                   number(num(t, "roc_auc")), number(num(e, "noisy_fit")),
-                   number(num(e, "noisy_grad_share")),
-                   number(num(e, "seconds"))});
+      out += join(
+          {r.at("key").get<std::string>(), field(combination(r, "loss")),
+           field(combination(r, "imbalance")), field(combination(r, "noise")),
+           std::to_string(r.at("combination").at("seed").get<long>()),
+           std::to_string(e.at("epoch").get<int>()),
+           number(num(e, "train_loss")), number(num(e, "lr")),
+           number(num(t, "accuracy")), number(num(t, "balanced_accuracy")),
+           number(minority_recall(r, t)), number(num(t, "cross_entropy")),
+           number(num(t, "ece")), number(num(t, "roc_auc")),
+           number(num(e, "noisy_fit")), number(num(e, "noisy_grad_share")),
+           number(num(e, "seconds"))});
     }
   }
   return out;
@@ -348,12 +359,14 @@ struct Series {
 struct Panel {
   Panel(std::string t, std::string x, std::string y,
         std::string s = "linespoints")
-      : title(std::move(t)), xlabel(std::move(x)), ylabel(std::move(y)),
+      : title(std::move(t)),
+        xlabel(std::move(x)),
+        ylabel(std::move(y)),
         style(std::move(s)) {}
   std::string title, xlabel, ylabel;
-  std::string style;          // yerrorlines, boxes or linespoints
-  std::string settings;               // extra gnuplot commands
-  std::string extra_plot;             // appended to the plot command
+  std::string style;       // yerrorlines, boxes or linespoints
+  std::string settings;    // extra gnuplot commands
+  std::string extra_plot;  // appended to the plot command
   std::vector<Series> series;
 };
 
@@ -379,15 +392,17 @@ std::string draw(const std::string& dir, const std::string& name,
   const std::string png = dir + "/plots/" + name + ".png";
   cols = std::min(cols, int(panels.size()));
   const int rows = (int(panels.size()) + cols - 1) / cols;
-  std::string data, script = fmt::format(
-      "set terminal pngcairo noenhanced size {},{} font ',9'\n"
-      "set output {}\nset grid\nset key top right font ',8'\n"
-      "set multiplot layout {},{}\n",
-      440 * cols, 330 * rows, gnuplot_quote(png), rows, cols);
+  std::string data,
+      script = fmt::format(
+          "set terminal pngcairo noenhanced size {},{} font ',9'\n"
+          "set output {}\nset grid\nset key top right font ',8'\n"
+          "set multiplot layout {},{}\n",
+          440 * cols, 330 * rows, gnuplot_quote(png), rows, cols);
   int index = 0;
   for (const Panel& p : panels) {
-    script += "unset logscale\nset autoscale\nset offsets 0,0,0,0\n"
-              "set key top right font ',8'\n";
+    script +=
+        "unset logscale\nset autoscale\nset offsets 0,0,0,0\n"
+        "set key top right font ',8'\n";
     script += "set title " + gnuplot_quote(p.title) + "\n";
     script += "set xlabel " + gnuplot_quote(p.xlabel) + "\n";
     script += "set ylabel " + gnuplot_quote(p.ylabel) + "\n";
@@ -464,8 +479,8 @@ std::vector<std::string> plot_noise(const std::string& dir,
       last.series.push_back(a);
       best.series.push_back(b);
     }
-    std::string name = imb == "none" ? "accuracy_vs_noise"
-                                     : "accuracy_vs_noise_" + slug(imb);
+    std::string name =
+        imb == "none" ? "accuracy_vs_noise" : "accuracy_vs_noise_" + slug(imb);
     std::string f = draw(dir, name, {last, best}, 2);
     if (!f.empty()) files.push_back(f);
   }
@@ -475,9 +490,8 @@ std::vector<std::string> plot_noise(const std::string& dir,
 // `key` (noisy_fit or noisy_grad_share) vs epoch per loss, a panel per
 // condition with label noise; the mean over seeds at each epoch.
 std::string plot_per_epoch(const std::string& dir,
-                           const std::vector<Condition>& conds,
-                           const char* key, const std::string& name,
-                           const std::string& ylabel) {
+                           const std::vector<Condition>& conds, const char* key,
+                           const std::string& name, const std::string& ylabel) {
   std::vector<Panel> panels;
   for (const Condition& c : conds) {
     if (c.noise == "none") continue;
@@ -574,8 +588,8 @@ std::string plot_reliability(const std::string& dir, const Condition& c) {
     p.extra_plot = "x with lines dt 2 lc rgb 'gray40' title 'calibrated'";
     Series s{"accuracy in bin", {}};
     for (auto& [range, acc] : bins) {
-      s.points.push_back({(range.first + range.second) / 2,
-                          acc[1] / acc[0], range.second - range.first});
+      s.points.push_back({(range.first + range.second) / 2, acc[1] / acc[0],
+                          range.second - range.first});
     }
     p.series.push_back(s);
     panels.push_back(p);
@@ -601,18 +615,17 @@ std::string settings_text(const StudyDir& s) {
           ? fmt::format(" (stratified training subset of {})",
                         d.value("train_subset", 0))
           : std::string(),
-      t.value("hidden", ""), t.value("activation", ""),
-      t.value("dropout", 0.0), o.value("kind", ""), o.value("lr", 0.0),
-      o.value("weight_decay", 0.0), t.value("schedule", ""),
-      t.value("batch_size", 0), t.value("epochs", 0));
+      t.value("hidden", ""), t.value("activation", ""), t.value("dropout", 0.0),
+      o.value("kind", ""), o.value("lr", 0.0), o.value("weight_decay", 0.0),
+      t.value("schedule", ""), t.value("batch_size", 0), t.value("epochs", 0));
   std::set<std::string> overrides;
   for (const json& r : s.study.at("runs")) {
     if (r.value("epochs", 0) != t.value("epochs", 0) ||
         r.value("train_subset", 0) != d.value("train_subset", 0)) {
-      overrides.insert(fmt::format(
-          "{} / {}: {} epochs, train_subset {}", r.value("imbalance", ""),
-          r.value("noise", ""), r.value("epochs", 0),
-          r.value("train_subset", 0)));
+      overrides.insert(fmt::format("{} / {}: {} epochs, train_subset {}",
+                                   r.value("imbalance", ""),
+                                   r.value("noise", ""), r.value("epochs", 0),
+                                   r.value("train_subset", 0)));
     }
   }
   for (const std::string& line : overrides) {
@@ -662,16 +675,16 @@ std::string report_md(const StudyDir& s, const std::vector<Condition>& conds,
   out += settings_text(s);
   out += fmt::format(
       "- runs: {} listed, {} finished, {} diverged, {} missing\n\n",
-      s.study.at("runs").size(), s.runs.size() - diverged, diverged,
-      s.missing);
-  out += "Each cell is the mean ± sample standard deviation over seeds of "
-         "the final-epoch test metric (\"best acc\" is the best epoch's). "
-         "Minority recall is the test recall of the smallest training "
-         "class (class 1 in a binary task), shown for imbalanced sets only. "
-         "Noisy fit is the fraction of "
-         "mislabelled training samples predicted as their wrong label; "
-         "noisy grad share is their share of the summed per-sample "
-         "gradient norm w.r.t. the logits; both at the last epoch.\n\n";
+      s.study.at("runs").size(), s.runs.size() - diverged, diverged, s.missing);
+  out +=
+      "Each cell is the mean ± sample standard deviation over seeds of "
+      "the final-epoch test metric (\"best acc\" is the best epoch's). "
+      "Minority recall is the test recall of the smallest training "
+      "class (class 1 in a binary task), shown for imbalanced sets only. "
+      "Noisy fit is the fraction of "
+      "mislabelled training samples predicted as their wrong label; "
+      "noisy grad share is their share of the summed per-sample "
+      "gradient norm w.r.t. the logits; both at the last epoch.\n\n";
   for (const Condition& c : conds) {
     out += "## " + condition_title(c.imbalance, c.noise) + "\n\n";
     out += condition_table(c, c.noise != "none") + "\n";

@@ -37,10 +37,9 @@
 // report says so and the tables are still written.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace losslab {
 

@@ -74,8 +74,9 @@ class TomlReader {
     }
     std::int64_t v = node.as_integer()->get();
     if (v < min || v > std::numeric_limits<int>::max()) {
-      fail(node, key, "expected an integer >= " + std::to_string(min) +
-                          ", got " + std::to_string(v));
+      fail(node, key,
+           "expected an integer >= " + std::to_string(min) + ", got " +
+               std::to_string(v));
     }
     return v;
   }
@@ -114,7 +115,8 @@ void read_section(const TomlReader& r, const toml::table& table,
     auto it = setters.find(std::string(k.str()));
     if (it == setters.end()) {
       std::string known;
-      for (auto& [name, _] : setters) known += (known.empty() ? "" : ", ") + name;
+      for (auto& [name, _] : setters)
+        known += (known.empty() ? "" : ", ") + name;
       r.fail(node, key, "unknown key; expected one of " + known);
     }
     it->second(node, key);
@@ -131,8 +133,9 @@ Setter set_number(const TomlReader& r, double& out, double min) {
   return [&r, &out, min](const toml::node& n, const std::string& key) {
     out = r.number(n, key);
     if (!(out >= min) || !std::isfinite(out)) {
-      r.fail(n, key, "expected a finite number >= " + std::to_string(min) +
-                         ", got " + std::to_string(out));
+      r.fail(n, key,
+             "expected a finite number >= " + std::to_string(min) + ", got " +
+                 std::to_string(out));
     }
   };
 }
@@ -158,8 +161,7 @@ void read_data(const TomlReader& r, const toml::node& node, DataConfig& d) {
                 {"train_subset", set_int(r, d.train_subset, 0)}});
 }
 
-void read_model(const TomlReader& r, const toml::node& node,
-                TrainConfig& t) {
+void read_model(const TomlReader& r, const toml::node& node, TrainConfig& t) {
   read_section(r, r.table(node, "model"), "model",
                {{"hidden", set_string(r, t.hidden)},
                 {"activation", set_string(r, t.activation)},
@@ -201,8 +203,8 @@ void read_training(const TomlReader& r, const toml::node& node,
 Setter set_specs(const TomlReader& r, std::vector<StudyGrid::Item>& out) {
   return [&r, &out](const toml::node& n, const std::string& key) {
     if (!n.is_array() || n.as_array()->empty()) {
-      r.fail(n, key, "expected a non-empty array of strings, got " +
-                         r.type_name(n));
+      r.fail(n, key,
+             "expected a non-empty array of strings, got " + r.type_name(n));
     }
     for (const toml::node& item : *n.as_array()) {
       out.push_back({r.string(item, key), int(item.source().begin.line)});
@@ -213,8 +215,8 @@ Setter set_specs(const TomlReader& r, std::vector<StudyGrid::Item>& out) {
 Setter set_seeds(const TomlReader& r, std::vector<std::uint64_t>& out) {
   return [&r, &out](const toml::node& n, const std::string& key) {
     if (!n.is_array() || n.as_array()->empty()) {
-      r.fail(n, key, "expected a non-empty array of integers, got " +
-                         r.type_name(n));
+      r.fail(n, key,
+             "expected a non-empty array of integers, got " + r.type_name(n));
     }
     for (const toml::node& item : *n.as_array()) {
       out.push_back(std::uint64_t(r.integer(item, key, 0)));
@@ -243,8 +245,7 @@ StudyGrid read_grid(const TomlReader& r, const toml::node& node,
 void read_grids(const TomlReader& r, const toml::node& node,
                 std::vector<StudyGrid>& grids) {
   if (!node.is_array_of_tables()) {
-    r.fail(node, "grid",
-           "expected [[grid]] tables, got " + r.type_name(node));
+    r.fail(node, "grid", "expected [[grid]] tables, got " + r.type_name(node));
   }
   int i = 0;
   for (const toml::node& g : *node.as_array()) {
@@ -294,21 +295,21 @@ Study parse_study(std::string_view text, const std::string& path) {
        {"data", [&](const toml::node& n, auto&) { read_data(r, n, s.data); }},
        {"model",
         [&](const toml::node& n, auto&) { read_model(r, n, s.train); }},
-       {"optimizer",
-        [&](const toml::node& n, auto&) {
-          read_optimizer(r, n, s.train.optimizer);
-        }},
+       {"optimizer", [&](const toml::node& n,
+                         auto&) { read_optimizer(r, n, s.train.optimizer); }},
        {"training",
         [&](const toml::node& n, auto&) { read_training(r, n, s.train); }},
        {"grid",
         [&](const toml::node& n, auto&) { read_grids(r, n, s.grids); }}});
   if (!has_name) {
-    throw std::invalid_argument(path + ":1: name: missing; expected a "
-                                       "study name such as name = \"quick\"");
+    throw std::invalid_argument(path +
+                                ":1: name: missing; expected a "
+                                "study name such as name = \"quick\"");
   }
   if (s.grids.empty()) {
-    throw std::invalid_argument(path + ":1: grid: missing; expected at "
-                                       "least one [[grid]] with losses");
+    throw std::invalid_argument(path +
+                                ":1: grid: missing; expected at "
+                                "least one [[grid]] with losses");
   }
   return s;
 }
@@ -373,8 +374,7 @@ std::vector<StudyRun> expand_runs(const Study& study) {
             if (grid.epochs >= 1) run.train.epochs = grid.epochs;
             run.key = run_key(run.data, run.train);
 
-            auto id = std::make_tuple(run.loss, run.imbalance, run.noise,
-                                      seed);
+            auto id = std::make_tuple(run.loss, run.imbalance, run.noise, seed);
             auto it = seen.find(id);
             if (it != seen.end()) {
               if (runs[it->second].key == run.key) continue;
@@ -382,8 +382,7 @@ std::vector<StudyRun> expand_runs(const Study& study) {
                   where(study, grid.line) + ": grid[" + std::to_string(g) +
                   "]: the run (" + run.loss + ", " + run.imbalance + ", " +
                   run.noise + ", seed " + std::to_string(seed) +
-                  ") is also in grid[" +
-                  std::to_string(runs[it->second].grid) +
+                  ") is also in grid[" + std::to_string(runs[it->second].grid) +
                   "] with other settings; expected each combination once");
             }
             run.index = int(runs.size());
@@ -462,8 +461,8 @@ void validate_study(const Study& study, const std::vector<StudyRun>& runs) {
       try {
         check_noise_spec(item.spec);
       } catch (const std::invalid_argument& e) {
-        throw std::invalid_argument(where(study, item.line) + ": noise: " +
-                                    e.what());
+        throw std::invalid_argument(where(study, item.line) +
+                                    ": noise: " + e.what());
       }
     }
   }
@@ -488,8 +487,7 @@ void validate_study(const Study& study, const std::vector<StudyRun>& runs) {
   std::set<std::pair<std::string, int>> checked;
   for (const StudyRun& run : runs) {
     const int K = classes_of(run);
-    if (!checked.insert({run.loss + "\n" + std::to_string(run.train.epochs),
-                         K})
+    if (!checked.insert({run.loss + "\n" + std::to_string(run.train.epochs), K})
              .second) {
       continue;
     }
@@ -630,8 +628,7 @@ class Runner {
   }
 
   StudySummary run() {
-    const int threads = std::max(1, std::min(options_.jobs,
-                                             int(todo_.size())));
+    const int threads = std::max(1, std::min(options_.jobs, int(todo_.size())));
     std::vector<std::thread> workers;
     for (int t = 0; t < threads; ++t) {
       workers.emplace_back([this] { work(); });
@@ -655,8 +652,7 @@ class Runner {
       running_[run.index] = {&run, 0.0};
       report(nullptr);
     }
-    const std::string path =
-        options_.out_dir + "/runs/" + run.key + ".json";
+    const std::string path = options_.out_dir + "/runs/" + run.key + ".json";
     std::string status = "failed", error;
     double accuracy = 0, seconds = 0;
     try {
@@ -673,8 +669,7 @@ class Runner {
         }
       };
       try {
-        TrainResult result = train(run.train, data->train, data->test,
-                                   on_step);
+        TrainResult result = train(run.train, data->train, data->test, on_step);
         record["status"] = status = "finished";
         record["error"] = nullptr;
         record["result"] = to_json(result);

@@ -46,11 +46,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "train/setup.h"
 #include "train/trainer.h"
@@ -92,7 +91,7 @@ struct StudyRun {
   std::uint64_t seed = 0;
   DataConfig data;
   TrainConfig train;
-  int grid = 0;      // which [[grid]], 0-based
+  int grid = 0;       // which [[grid]], 0-based
   int loss_line = 0;  // where the loss spec was written
 };
 

@@ -21,10 +21,10 @@ using Args = std::vector<std::string>;
 // program rejects a flag given twice); a lone flag such as
 // "--detect-anomaly" is appended.
 Args train_args(const TempDir& dir, const Args& extra) {
-  Args a = {"train",  "--dataset", "synthetic:blobs", "--samples",
-            "60",     "--hidden",  "4",               "--epochs",
-            "1",      "--batch-size", "16",           "--out",
-            dir.file("out"), "--quiet"};
+  Args a = {
+      "train",    "--dataset", "synthetic:blobs", "--samples", "60",
+      "--hidden", "4",         "--epochs",        "1",         "--batch-size",
+      "16",       "--out",     dir.file("out"),   "--quiet"};
   for (std::size_t i = 0; i < extra.size(); ++i) {
     const bool has_value = i + 1 < extra.size() && extra[i + 1][0] != '-';
     auto it = std::find(a.begin(), a.end(), extra[i]);
@@ -112,8 +112,8 @@ TEST(CliErrorTest, UnknownActivationIsNamed) {
 
 TEST(CliErrorTest, MalformedHiddenSpecIsNamed) {
   TempDir dir;
-  expect_failure_naming(
-      run_losslab(train_args(dir, {"--hidden", "8-x"}), dir), {"8-x"});
+  expect_failure_naming(run_losslab(train_args(dir, {"--hidden", "8-x"}), dir),
+                        {"8-x"});
 }
 
 TEST(CliErrorTest, UnknownScheduleIsNamed) {
@@ -151,8 +151,7 @@ TEST(CliErrorTest, BadLossParameterValueIsNamed) {
 TEST(CliErrorTest, UnknownLossParameterIsNamed) {
   TempDir dir;
   expect_failure_naming(
-      run_losslab(train_args(dir, {"--loss", "focal:gama=2"}), dir),
-      {"gama"});
+      run_losslab(train_args(dir, {"--loss", "focal:gama=2"}), dir), {"gama"});
 }
 
 TEST(CliErrorTest, NoiseRateAboveOneIsNamed) {
@@ -216,8 +215,8 @@ void write_idx_set(const TempDir& dir, const std::string& name) {
 TEST(CliErrorTest, MissingDataDirIsNamed) {
   TempDir dir;
   expect_failure_naming(
-      run_losslab(train_args(dir, {"--dataset", "fashion-mnist",
-                                   "--data-dir", "/nonexistent/losslab"}),
+      run_losslab(train_args(dir, {"--dataset", "fashion-mnist", "--data-dir",
+                                   "/nonexistent/losslab"}),
                   dir),
       {"/nonexistent/losslab"});
 }
@@ -247,8 +246,7 @@ TEST(CliErrorTest, MissingCsvFileIsNamed) {
   TempDir dir;
   const std::string path = dir.file("absent.csv");
   expect_failure_naming(
-      run_losslab(train_args(dir, {"--dataset", "csv:" + path}), dir),
-      {path});
+      run_losslab(train_args(dir, {"--dataset", "csv:" + path}), dir), {path});
 }
 
 // 20 rows of x,y,label with labels cycling through 0..2, plus `extra`.
@@ -290,8 +288,8 @@ TEST(CliErrorTest, CsvUnknownLabelColumnIsNamed) {
   TempDir dir;
   const std::string path = dir.write("d.csv", csv_text());
   expect_failure_naming(
-      run_losslab(train_args(dir, {"--dataset", "csv:" + path,
-                                   "--label-column", "klass"}),
+      run_losslab(train_args(dir, {"--dataset", "csv:" + path, "--label-column",
+                                   "klass"}),
                   dir),
       {"klass"});
 }
@@ -299,11 +297,10 @@ TEST(CliErrorTest, CsvUnknownLabelColumnIsNamed) {
 TEST(CliErrorTest, CsvLabelColumnIndexOutsideTheFileIsNamed) {
   TempDir dir;
   const std::string path = dir.write("d.csv", csv_text());
-  expect_failure_naming(
-      run_losslab(train_args(dir, {"--dataset", "csv:" + path,
-                                   "--label-column", "7"}),
-                  dir),
-      {"7"});
+  expect_failure_naming(run_losslab(train_args(dir, {"--dataset", "csv:" + path,
+                                                     "--label-column", "7"}),
+                                    dir),
+                        {"7"});
 }
 
 TEST(CliErrorTest, CsvLabelColumnIndexBeyondIntIsNamed) {
@@ -311,8 +308,8 @@ TEST(CliErrorTest, CsvLabelColumnIndexBeyondIntIsNamed) {
   TempDir dir;
   const std::string path = dir.write("d.csv", csv_text());
   expect_failure_naming(
-      run_losslab(train_args(dir, {"--dataset", "csv:" + path,
-                                   "--label-column", "99999999999"}),
+      run_losslab(train_args(dir, {"--dataset", "csv:" + path, "--label-column",
+                                   "99999999999"}),
                   dir),
       {"99999999999"});
 }
@@ -330,8 +327,7 @@ TEST(CliErrorTest, CsvWithOnlyAHeaderIsRejected) {
   TempDir dir;
   const std::string path = dir.write("d.csv", "x,y,label\n");
   expect_failure_naming(
-      run_losslab(train_args(dir, {"--dataset", "csv:" + path}), dir),
-      {path});
+      run_losslab(train_args(dir, {"--dataset", "csv:" + path}), dir), {path});
 }
 
 // ---------------------------------------------------------------------------
@@ -357,9 +353,9 @@ std::string study_text(const std::string& grid_losses,
 }
 
 RunResult check_study(const TempDir& dir, const std::string& path) {
-  return run_losslab({"study", path, "--check", "--quiet", "--out",
-                      dir.file("study-out")},
-                     dir);
+  return run_losslab(
+      {"study", path, "--check", "--quiet", "--out", dir.file("study-out")},
+      dir);
 }
 
 TEST(CliErrorTest, ValidStudyPassesTheCheck) {
@@ -418,10 +414,10 @@ TEST(CliErrorTest, StudyWithoutGridIsRejected) {
 
 TEST(CliErrorTest, DivergenceStopsNamingEpochStepAndLoss) {
   TempDir dir;
-  RunResult r = run_losslab(
-      train_args(dir, {"--optimizer", "sgd", "--lr", "1e30",
-                       "--detect-anomaly", "--epochs", "3"}),
-      dir);
+  RunResult r =
+      run_losslab(train_args(dir, {"--optimizer", "sgd", "--lr", "1e30",
+                                   "--detect-anomaly", "--epochs", "3"}),
+                  dir);
   expect_failure_naming(r, {"epoch 1", "step", "loss"});
 }
 

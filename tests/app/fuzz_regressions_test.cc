@@ -19,8 +19,7 @@ TEST(FuzzRegressionTest, ImbalanceClassAboveIntIsRejected) {
 }
 
 TEST(FuzzRegressionTest, ImbalanceClassBelowIntIsRejected) {
-  EXPECT_THROW(check_imbalance_spec("binary:-1e10:0:2"),
-               std::invalid_argument);
+  EXPECT_THROW(check_imbalance_spec("binary:-1e10:0:2"), std::invalid_argument);
 }
 
 TEST(FuzzRegressionTest, ImbalanceClassNaNIsRejected) {

@@ -68,8 +68,7 @@ inline RunResult run_losslab(const std::vector<std::string>& args,
   argv.push_back(nullptr);
 
   std::vector<std::string> env_s = {
-      "OPENBLAS_NUM_THREADS=1",
-      "ASAN_OPTIONS=abort_on_error=1",
+      "OPENBLAS_NUM_THREADS=1", "ASAN_OPTIONS=abort_on_error=1",
       "UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1",
       "LOSSLAB_DATA=" + dir.file("no-default-data")};
   for (char** e = environ; *e != nullptr; ++e) {
@@ -91,11 +90,10 @@ inline RunResult run_losslab(const std::vector<std::string>& args,
                                    O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(),
                                    O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addchdir_np(&actions,
-                                       dir.file("").c_str());
+  posix_spawn_file_actions_addchdir_np(&actions, dir.file("").c_str());
   pid_t pid = 0;
-  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(),
-                             envp.data());
+  const int rc =
+      posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) {
     throw std::runtime_error("run_losslab: cannot start " + argv_s[0]);

@@ -51,8 +51,7 @@ TEST(CsvMatrixTest, C24DeclaredHeaderIsNotData) {
 
 TEST(CsvMatrixTest, C24NoHeaderKeepsFirstRow) {
   TempDir dir;
-  const CsvMatrix m =
-      load_csv_matrix(dir.write("n.csv", "1,2,3\n4,5,6\n"));
+  const CsvMatrix m = load_csv_matrix(dir.write("n.csv", "1,2,3\n4,5,6\n"));
   expect_matrix(m.values, {{1, 2, 3}, {4, 5, 6}});
   EXPECT_TRUE(m.column_names.empty());
 }
@@ -83,8 +82,8 @@ TEST(CsvMatrixTest, C25MissingValuesLoadAsNaNWhenAllowed) {
 
 TEST(CsvMatrixTest, C25FileOfOnlyNaNTokensParses) {
   TempDir dir;
-  const CsvMatrix m = load_csv_matrix(
-      dir.write("nan.csv", "nan,NaN\nNA,N/A\n"), {}, CsvMissing::kNaN);
+  const CsvMatrix m = load_csv_matrix(dir.write("nan.csv", "nan,NaN\nNA,N/A\n"),
+                                      {}, CsvMissing::kNaN);
   expect_matrix(m.values, {{NAN, NAN}, {NAN, NAN}});
   EXPECT_EQ(m.missing_count, 4);
 }

@@ -228,8 +228,8 @@ TEST(IdxLoadTest, LabelFileAsImagesHasWrongDimensions) {
 
 TEST(IdxLoadTest, FloatTypeIsRejectedByName) {
   TempDir dir;
-  const std::string p = write_bytes(dir, 
-      "f-idx1-ubyte", concat(idx_header({1}, 0x0D), {0, 0, 0, 0}));
+  const std::string p = write_bytes(
+      dir, "f-idx1-ubyte", concat(idx_header({1}, 0x0D), {0, 0, 0, 0}));
   EXPECT_THAT(message_of<std::runtime_error>([&] { load_idx_labels(p); }),
               HasSubstr("unsupported element type 0x0D"));
 }
@@ -247,7 +247,7 @@ TEST(IdxDatasetTest, LoadsMixedRawAndGzipFiles) {
   TempDir dir;
   write_bytes(dir, "t10k-images-idx3-ubyte", three_images());
   write_gzip(dir, "t10k-labels-idx1-ubyte.gz",
-                 concat(idx_header({3}), {2, 0, 1}));
+             concat(idx_header({3}), {2, 0, 1}));
   const Dataset ds = load_idx_dataset(dir.path().string(), "t10k");
   EXPECT_EQ(ds.size(), 3);
   EXPECT_EQ(ds.num_features(), 4);
@@ -266,8 +266,8 @@ TEST(IdxDatasetTest, MissingFileListsPathsTried) {
 TEST(IdxDatasetTest, LabelOutsideNamedClassesNamesTheFile) {
   TempDir dir;
   write_bytes(dir, "train-images-idx3-ubyte", three_images());
-  const std::string labels = write_bytes(dir, 
-      "train-labels-idx1-ubyte", concat(idx_header({3}), {0, 1, 10}));
+  const std::string labels = write_bytes(dir, "train-labels-idx1-ubyte",
+                                         concat(idx_header({3}), {0, 1, 10}));
   EXPECT_THAT(message_of<std::runtime_error>(
                   [&] { load_fashion_mnist(dir.path().string()); }),
               AllOf(HasSubstr(labels), HasSubstr("got 10")));

@@ -4,6 +4,7 @@
 #include "train/study.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -19,11 +20,9 @@
 #include <thread>
 #include <vector>
 
-#include <gtest/gtest.h>
-
+#include "tests/test_util/temp_dir.h"
 #include "train/atomic_file.h"
 #include "train/report.h"
-#include "tests/test_util/temp_dir.h"
 
 namespace losslab {
 namespace {
@@ -98,18 +97,17 @@ TEST(StudyParseTest, ReadsSettingsAndGrid) {
 
 TEST(StudyParseTest, UnknownKeyNamesFileKeyAndLine) {
   std::string text = tiny_study() + "[[grid]]\nlosses = [\"ce\"]\nnoize = []\n";
-  std::string m = invalid_argument_message(
-      [&] { parse_study(text, "s.toml"); });
+  std::string m =
+      invalid_argument_message([&] { parse_study(text, "s.toml"); });
   // The study text has 15 lines; noize is on line 18.
-  EXPECT_NE(m.find("s.toml:18: grid[1].noize: unknown key"),
-            std::string::npos)
+  EXPECT_NE(m.find("s.toml:18: grid[1].noize: unknown key"), std::string::npos)
       << m;
 }
 
 TEST(StudyParseTest, WrongTypeNamesKeyAndLine) {
   std::string text = "name = \"x\"\n[training]\nepochs = \"ten\"\n";
-  std::string m = invalid_argument_message(
-      [&] { parse_study(text, "s.toml"); });
+  std::string m =
+      invalid_argument_message([&] { parse_study(text, "s.toml"); });
   EXPECT_NE(m.find("s.toml:3: training.epochs: expected an integer, got "
                    "string"),
             std::string::npos)
@@ -118,8 +116,8 @@ TEST(StudyParseTest, WrongTypeNamesKeyAndLine) {
 
 TEST(StudyParseTest, OutOfRangeValueIsAnError) {
   std::string text = "name = \"x\"\n[training]\nbatch_size = 0\n";
-  std::string m = invalid_argument_message(
-      [&] { parse_study(text, "s.toml"); });
+  std::string m =
+      invalid_argument_message([&] { parse_study(text, "s.toml"); });
   EXPECT_NE(m.find("s.toml:3: training.batch_size: expected an integer >= "
                    "1, got 0"),
             std::string::npos)
@@ -134,8 +132,8 @@ TEST(StudyParseTest, SyntaxErrorNamesLine) {
 
 TEST(StudyParseTest, GridWithoutLossesIsAnError) {
   std::string text = "name = \"x\"\n[[grid]]\nseeds = [1]\n";
-  std::string m = invalid_argument_message(
-      [&] { parse_study(text, "s.toml"); });
+  std::string m =
+      invalid_argument_message([&] { parse_study(text, "s.toml"); });
   EXPECT_NE(m.find("missing key 'losses'"), std::string::npos) << m;
 }
 
@@ -147,8 +145,8 @@ TEST(StudyValidateTest, BadLossSpecNamesItsLine) {
   Study s = parse_study(tiny_study(R"("ce",
   "focal:gama=2")"),
                         "s.toml");
-  std::string m = invalid_argument_message(
-      [&] { validate_study(s, expand_runs(s)); });
+  std::string m =
+      invalid_argument_message([&] { validate_study(s, expand_runs(s)); });
   // losses = ["ce", starts on line 13; the bad spec is on line 14.
   EXPECT_NE(m.find("s.toml:14: losses: 'focal:gama=2'"), std::string::npos)
       << m;
@@ -158,8 +156,8 @@ TEST(StudyValidateTest, BadNoiseSpecIsAnError) {
   std::string text = tiny_study();
   text.replace(text.find("symmetric:0.2"), 13, "symmetric:2");
   Study s = parse_study(text, "s.toml");
-  std::string m = invalid_argument_message(
-      [&] { validate_study(s, expand_runs(s)); });
+  std::string m =
+      invalid_argument_message([&] { validate_study(s, expand_runs(s)); });
   EXPECT_NE(m.find("s.toml:14: noise: "), std::string::npos) << m;
 }
 
@@ -201,10 +199,10 @@ TEST(StudyRunsTest, KeysAreDistinct) {
 
 TEST(StudyRunsTest, KeysChangeWhenASettingChanges) {
   std::vector<StudyRun> a = expand_runs(parse_study(tiny_study(), "s.toml"));
-  std::vector<StudyRun> b = expand_runs(
-      parse_study(tiny_study(R"("ce", "mse")", 2, 0.02), "s.toml"));
-  std::vector<StudyRun> c = expand_runs(
-      parse_study(tiny_study(R"("ce", "mse")", 3), "s.toml"));
+  std::vector<StudyRun> b =
+      expand_runs(parse_study(tiny_study(R"("ce", "mse")", 2, 0.02), "s.toml"));
+  std::vector<StudyRun> c =
+      expand_runs(parse_study(tiny_study(R"("ce", "mse")", 3), "s.toml"));
   for (std::size_t i = 0; i < a.size(); ++i) {
     EXPECT_NE(a[i].key, b[i].key) << "run " << i << " (lr changed)";
     EXPECT_NE(a[i].key, c[i].key) << "run " << i << " (epochs changed)";
@@ -213,16 +211,15 @@ TEST(StudyRunsTest, KeysChangeWhenASettingChanges) {
 
 TEST(StudyRunsTest, KeysOfUnchangedRunsSurviveAnAddedLoss) {
   std::vector<StudyRun> a = expand_runs(parse_study(tiny_study(), "s.toml"));
-  std::vector<StudyRun> b = expand_runs(
-      parse_study(tiny_study(R"("ce", "mse", "l1")"), "s.toml"));
+  std::vector<StudyRun> b =
+      expand_runs(parse_study(tiny_study(R"("ce", "mse", "l1")"), "s.toml"));
   std::set<std::string> keys_b;
   for (const StudyRun& r : b) keys_b.insert(r.key);
   for (const StudyRun& r : a) EXPECT_TRUE(keys_b.count(r.key)) << r.index;
 }
 
 TEST(StudyRunsTest, SameCombinationWithOtherSettingsIsAnError) {
-  std::string text = tiny_study() +
-                     "[[grid]]\nlosses = [\"ce\"]\nepochs = 5\n";
+  std::string text = tiny_study() + "[[grid]]\nlosses = [\"ce\"]\nepochs = 5\n";
   Study s = parse_study(text, "s.toml");
   EXPECT_THROW(expand_runs(s), std::invalid_argument);
 }
@@ -326,7 +323,8 @@ pid_t spawn(const std::vector<std::string>& args, const std::string& log) {
     std::vector<char*> argv;
     std::string bin = LOSSLAB_BIN;
     argv.push_back(bin.data());
-    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    for (const std::string& a : args)
+      argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
     setenv("OPENBLAS_NUM_THREADS", "1", 1);
     execv(bin.c_str(), argv.data());
@@ -367,8 +365,7 @@ TEST(StudyProgramTest, SigkillMidwayResumesWithNothingLostOrDuplicated) {
   TempDir tmp;
   // 3 losses x 2 noise x 2 seeds = 12 runs of 30 epochs, a few tens of
   // milliseconds each: long enough to be killed between runs.
-  write_file_atomically(tmp / "s.toml",
-                        tiny_study(R"("ce", "mse", "l1")", 30));
+  write_file_atomically(tmp / "s.toml", tiny_study(R"("ce", "mse", "l1")", 30));
   const std::string out = tmp / "out";
   pid_t pid = spawn({"study", tmp / "s.toml", "--out", out, "--no-plots"},
                     tmp / "log1");
@@ -421,22 +418,22 @@ TEST(StudyProgramTest, MergedShardsEqualTheSingleRun) {
   TempDir tmp;
   write_file_atomically(tmp / "s.toml", tiny_study(R"("ce", "mse")", 3));
   const std::string study = tmp / "s.toml";
-  ASSERT_EQ(run_losslab({"study", study, "--out", tmp / "single",
-                         "--no-plots", "--jobs", "2"},
+  ASSERT_EQ(run_losslab({"study", study, "--out", tmp / "single", "--no-plots",
+                         "--jobs", "2"},
                         tmp / "log"),
             0)
       << read_file(tmp / "log");
-  ASSERT_EQ(run_losslab({"study", study, "--out", tmp / "a", "--shard",
-                         "1/2", "--no-plots"},
+  ASSERT_EQ(run_losslab({"study", study, "--out", tmp / "a", "--shard", "1/2",
+                         "--no-plots"},
                         tmp / "log"),
             0);
-  ASSERT_EQ(run_losslab({"study", study, "--out", tmp / "b", "--shard",
-                         "2/2", "--no-plots"},
+  ASSERT_EQ(run_losslab({"study", study, "--out", tmp / "b", "--shard", "2/2",
+                         "--no-plots"},
                         tmp / "log"),
             0);
   EXPECT_EQ(count_run_files(tmp / "a/runs"), 4);
-  ASSERT_EQ(run_losslab({"merge", tmp / "a", tmp / "b", "--out",
-                         tmp / "merged", "--no-plots"},
+  ASSERT_EQ(run_losslab({"merge", tmp / "a", tmp / "b", "--out", tmp / "merged",
+                         "--no-plots"},
                         tmp / "log"),
             0)
       << read_file(tmp / "log");
@@ -449,9 +446,9 @@ TEST(StudyProgramTest, MergedShardsEqualTheSingleRun) {
 TEST(StudyProgramTest, BadStudyFileFailsBeforeRunning) {
   TempDir tmp;
   write_file_atomically(tmp / "s.toml", tiny_study(R"("ce", "nope")"));
-  EXPECT_EQ(run_losslab({"study", tmp / "s.toml", "--out", tmp / "out"},
-                        tmp / "log"),
-            1);
+  EXPECT_EQ(
+      run_losslab({"study", tmp / "s.toml", "--out", tmp / "out"}, tmp / "log"),
+      1);
   EXPECT_NE(read_file(tmp / "log").find("s.toml:13: losses: 'nope'"),
             std::string::npos)
       << read_file(tmp / "log");

@@ -25,6 +25,14 @@ void gemm(Trans trans_a, Trans trans_b,            //
           const double* B, int ldb,                //
           double beta, double* C, int ldc);
 
+// How gemm splits a float product whose smallest dimension is at most 32
+// (a small batch) when OpenBLAS runs its SkylakeX kernels: the width of the
+// tiles along C's longer dimension (columns when N >= M, else rows), each one
+// cblas_sgemm call that OpenBLAS computes without packing, or 0 when the
+// product is one call. Every element of C is still computed by one call over
+// all of K.
+long sgemm_tile_width(Trans trans_a, Trans trans_b, int M, int N, int K);
+
 // Sets the number of threads OpenBLAS uses in this process; 1 gives
 // bit-reproducible results run to run.
 void set_num_threads(int threads);

@@ -199,6 +199,13 @@ void product_backward(Node<T>& n) {
                fresh ? T(0) : T(1), dA.data(), K);
   }
   if (n.in[1]->requires_grad) {
+    // One sample (N = 1): dB = a^T dc is an outer product, which a
+    // parameter can hold as its two factors (see Parameter).
+    Parameter<T>* p = n.in[1]->param;
+    if (N == 1 && p != nullptr &&
+        p->set_rank_one_grad(A.data(), 1, dC.data())) {
+      return;
+    }
     Tensor<T>& dB = n.in[1]->grad_accumulator(&fresh);
     blas::gemm(blas::Trans::kYes, blas::Trans::kNo,  //
                K, M, N,                              //

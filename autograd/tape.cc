@@ -206,8 +206,11 @@ void Tape<T>::run_backward(Var<T> output, const T* seed) {
     if (detect_anomaly_) {
       for (int k = 0; k < n.num_in; ++k) {
         Node<T>& in = *n.in[k];
-        if (in.requires_grad && (in.is_leaf || in.grad_written))
-          check_anomaly(n, *in.grad, "input gradient");
+        if (in.requires_grad && (in.is_leaf || in.grad_written)) {
+          // A parameter's gradient may still be held as factors.
+          check_anomaly(n, in.param ? in.param->grad() : *in.grad,
+                        "input gradient");
+        }
       }
     }
   }

@@ -28,6 +28,7 @@
 //   tape.backward(y);        // x.grad() is now 7
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <memory>
@@ -53,6 +54,14 @@ struct Node;
 // its parameters to zero them. grad() always reads the true gradient: it
 // writes the zeros first when the buffer is still marked, so even the const
 // grad() counts as a write when threads share a Parameter.
+//
+// A weight's gradient from a batch of one sample is the outer product
+// u v^T of the layer's input row and output gradient row. The tape may
+// hold it as those two factors instead of writing the matrix
+// (set_rank_one_grad); grad() writes the matrix on first read, exactly as
+// the product would have. An optimizer that knows the form can update
+// from the factors directly and skip a pass over the gradient in both the
+// backward pass and the update.
 template <class T>
 class Parameter {
  public:
@@ -72,9 +81,35 @@ class Parameter {
     return grad_;
   }
   // Sets the gradient to zero (lazily; see above).
-  void zero_grad() { zero_ = true; }
+  void zero_grad() {
+    zero_ = true;
+    rank_one_ = false;
+  }
   // Whether the gradient is marked zero and its buffer not yet written.
-  bool grad_is_lazy_zero() const { return zero_; }
+  bool grad_is_lazy_zero() const { return zero_ && !rank_one_; }
+
+  // Whether the gradient is exactly the outer product of
+  // rank_one_rows() (rows x 1) and rank_one_cols() (1 x cols), element
+  // (i, j) being the product rows[i] * cols[j] in T, with its buffer not
+  // yet written.
+  bool grad_is_rank_one() const { return rank_one_; }
+  const Tensor<T>& rank_one_rows() const { return u_; }
+  const Tensor<T>& rank_one_cols() const { return v_; }
+
+  // For the tape: when the gradient is marked zero, records it as u v^T
+  // (u: value.rows() elements at stride inc_u, v: value.cols() contiguous
+  // elements), copying both, and returns true. Otherwise returns false and
+  // changes nothing: the caller then writes the product itself.
+  bool set_rank_one_grad(const T* u, int inc_u, const T* v) {
+    ensure_shape();
+    if (!zero_ || rank_one_) return false;
+    u_.resize(value.rows(), 1);
+    v_.resize(1, value.cols());
+    for (int i = 0; i < value.rows(); ++i) u_[i] = u[std::size_t(i) * inc_u];
+    std::copy(v, v + value.cols(), v_.data());
+    rank_one_ = true;
+    return true;
+  }
 
   // For the tape: the buffer a backward rule adds its contribution to.
   // When the gradient is still marked zero and `fresh` is given, *fresh is
@@ -82,6 +117,7 @@ class Parameter {
   // overwrite every element. Without `fresh` the zeros are written first.
   Tensor<T>& grad_for_backward(bool* fresh) {
     ensure_shape();
+    write_rank_one();
     if (fresh) *fresh = zero_;
     if (zero_ && !fresh) grad_.fill(T(0));
     zero_ = false;
@@ -89,8 +125,8 @@ class Parameter {
   }
 
   // For the tape: the gradient buffer, shaped like `value`, without
-  // writing the zeros; its contents are the gradient only when
-  // grad_is_lazy_zero() is false.
+  // writing the zeros; its contents are the gradient only when neither
+  // grad_is_lazy_zero() nor grad_is_rank_one() is true.
   Tensor<T>* grad_buffer() {
     ensure_shape();
     return &grad_;
@@ -102,11 +138,27 @@ class Parameter {
     if (!grad_.same_shape(value)) {
       grad_.resize(value.rows(), value.cols());
       zero_ = true;
+      rank_one_ = false;
     }
+  }
+  // Writes a pending outer product into the buffer, in one pass.
+  void write_rank_one() const {
+    if (!rank_one_) return;
+    const int cols = value.cols();
+    for (int i = 0; i < value.rows(); ++i) {
+      T* __restrict row = grad_.data() + std::size_t(i) * cols;
+      const T* __restrict v = v_.data();
+      const T ui = u_[i];
+      for (int j = 0; j < cols; ++j) row[j] = ui * v[j];
+    }
+    rank_one_ = false;
+    zero_ = false;
   }
   void materialize() const {
     ensure_shape();
-    if (zero_) {
+    if (rank_one_) {
+      write_rank_one();
+    } else if (zero_) {
       grad_.fill(T(0));
       zero_ = false;
     }
@@ -114,6 +166,9 @@ class Parameter {
 
   mutable Tensor<T> grad_;
   mutable bool zero_ = true;
+  // While rank_one_, the gradient is u_ v_^T and zero_ is still true.
+  mutable bool rank_one_ = false;
+  Tensor<T> u_, v_;
 };
 
 // The backward rule of a node: reads node.grad and node.in[k]->value, and

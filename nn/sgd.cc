@@ -81,11 +81,30 @@ void Sgd<T>::step() {
   const bool first = use_momentum && this->ensure_buffers();
 
   for (std::size_t i = 0; i < this->params_.size(); ++i) {
-    Tensor<T>& p = this->params_[i].param->value;
-    const Tensor<T>& grad = this->params_[i].param->grad();
+    Parameter<T>& param = *this->params_[i].param;
+    Tensor<T>& p = param.value;
     T* b = use_momentum ? this->buffers_[0][i].data() : nullptr;
-    sgd_update(p.data(), grad.data(), b, p.size(), lr, mu, one_minus_tau,
-               lambda, options_.nesterov, first);
+    if (!param.grad_is_rank_one()) {
+      sgd_update(p.data(), param.grad().data(), b, p.size(), lr, mu,
+                 one_minus_tau, lambda, options_.nesterov, first);
+      continue;
+    }
+    // The gradient u v^T of one sample, never written whole: row r is
+    // u[r] v (1 x cols), built in a row buffer that stays in L1 cache and
+    // updated by the same loop, so the result is the same to the bit. This
+    // saves writing the gradient in backward and reading it here.
+    const Tensor<T>& u = param.rank_one_rows();
+    const Tensor<T>& v = param.rank_one_cols();
+    const std::size_t cols = p.cols();
+    row_.resize(1, int(cols));
+    for (int r = 0; r < p.rows(); ++r) {
+      T* __restrict g = row_.data();
+      const T ur = u[r];
+      for (std::size_t j = 0; j < cols; ++j) g[j] = ur * v[j];
+      const std::size_t at = std::size_t(r) * cols;
+      sgd_update(p.data() + at, g, b ? b + at : nullptr, cols, lr, mu,
+                 one_minus_tau, lambda, options_.nesterov, first);
+    }
   }
   ++this->step_;
 }

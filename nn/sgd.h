@@ -50,6 +50,9 @@ class Sgd : public Optimizer<T> {
 
  private:
   SgdOptions options_;
+  // One row of a gradient held as factors (Parameter::grad_is_rank_one),
+  // written a row at a time so that the full matrix never is.
+  Tensor<T> row_;
 };
 
 extern template class Sgd<float>;

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "autograd/ops.h"
 
@@ -96,6 +97,82 @@ TEST(TapeTest, ParamGradOfZeroedParameterUnreachedByBackwardIsZero) {
   Var<double> x = tape.variable(Tensor<double>(1, 1, 1.0));
   tape.backward(x * 3.0);
   EXPECT_EQ(unused.grad().item(), 0.0);
+}
+
+// A weight's gradient from one sample, held as the factors x^T and dy
+// (Parameter::grad_is_rank_one) until it is read. Here y = x W with
+// x = [1, 2] and loss = sum(y), so dy = [1, 1, 1] and dW = x^T dy.
+Parameter<double> two_by_three() {
+  return Parameter<double>(Tensor<double>(2, 3, {1, 2, 3, 4, 5, 6}));
+}
+
+void backward_of_sum_x_w(Parameter<double>& w, std::vector<double> x) {
+  Tape<double> tape;
+  Var<double> xv = tape.constant(Tensor<double>(1, 2, x));
+  tape.backward(sum(matmul(xv, tape.param(w))));
+}
+
+TEST(RankOneGradTest, BatchOfOneWeightGradientIsHeldAsFactors) {
+  Parameter<double> w = two_by_three();
+  backward_of_sum_x_w(w, {1, 2});
+  EXPECT_TRUE(w.grad_is_rank_one());
+  EXPECT_FALSE(w.grad_is_lazy_zero());
+}
+
+TEST(RankOneGradTest, ReadingAFactoredGradientWritesTheOuterProduct) {
+  Parameter<double> w = two_by_three();
+  backward_of_sum_x_w(w, {1, 2});
+  const Tensor<double>& g = w.grad();
+  EXPECT_EQ(std::vector<double>(g.data(), g.data() + 6),
+            (std::vector<double>{1, 1, 1, 2, 2, 2}));
+  EXPECT_FALSE(w.grad_is_rank_one());
+}
+
+TEST(RankOneGradTest, FactoredGradientAccumulatesAcrossBackwardCalls) {
+  // No zero_grad between the passes: x = [1, 2], then x = [3, -1].
+  Parameter<double> w = two_by_three();
+  backward_of_sum_x_w(w, {1, 2});
+  backward_of_sum_x_w(w, {3, -1});
+  const Tensor<double>& g = w.grad();
+  EXPECT_EQ(std::vector<double>(g.data(), g.data() + 6),
+            (std::vector<double>{4, 4, 4, 1, 1, 1}));
+}
+
+TEST(RankOneGradTest, WeightUsedTwiceInOnePassSumsBothProducts) {
+  // loss = sum(a W) + sum(3 b W) with a = [1, 0], b = [0, 1]: dW = a^T 1 +
+  // b^T 3, rows [1, 1, 1] and [3, 3, 3].
+  Parameter<double> w = two_by_three();
+  Tape<double> tape;
+  Var<double> a = tape.constant(Tensor<double>(1, 2, {1, 0}));
+  Var<double> b = tape.constant(Tensor<double>(1, 2, {0, 1}));
+  Var<double> wv = tape.param(w);
+  tape.backward(sum(matmul(a, wv)) + sum(matmul(b, wv)) * 3.0);
+  const Tensor<double>& g = w.grad();
+  EXPECT_EQ(std::vector<double>(g.data(), g.data() + 6),
+            (std::vector<double>{1, 1, 1, 3, 3, 3}));
+}
+
+TEST(RankOneGradTest, ZeroGradDropsAFactoredGradient) {
+  Parameter<double> w = two_by_three();
+  backward_of_sum_x_w(w, {1, 2});
+  w.zero_grad();
+  EXPECT_FALSE(w.grad_is_rank_one());
+  EXPECT_TRUE(w.grad_is_lazy_zero());
+  const Tensor<double>& g = w.grad();
+  EXPECT_EQ(std::vector<double>(g.data(), g.data() + 6),
+            std::vector<double>(6, 0.0));
+}
+
+TEST(RankOneGradTest, BatchOfTwoIsWrittenAsAMatrix) {
+  Parameter<double> w = two_by_three();
+  Tape<double> tape;
+  Var<double> x = tape.constant(Tensor<double>(2, 2, {1, 2, 3, 4}));
+  tape.backward(sum(matmul(x, tape.param(w))));
+  EXPECT_FALSE(w.grad_is_rank_one());
+  // dW = x^T 1 (2 x 3): rows 1 + 3 and 2 + 4.
+  const Tensor<double>& g = w.grad();
+  EXPECT_EQ(std::vector<double>(g.data(), g.data() + 6),
+            (std::vector<double>{4, 4, 4, 6, 6, 6}));
 }
 
 TEST(TapeTest, MemoryStaysFlatOverManySteps) {

@@ -32,7 +32,7 @@ std::uint64_t warm_allocations(Step& step) {
 
 int main() {
   int failures = 0;
-  for (int batch : {1, 32, 128}) {
+  for (int batch : {1, 8, 32, 128, 512}) {
     losslab::bench::MlpStep step(batch);
     const std::uint64_t n = warm_allocations(step);
     std::printf("MLP step, batch %3d: %llu allocations in %d warm steps\n",

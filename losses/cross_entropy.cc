@@ -46,13 +46,18 @@ Var<T> soft_target_cross_entropy(Var<T> logits, const Tensor<T>& r) {
 
   const int N = z.rows(), K = z.cols();
   n.own_value.resize(N, 1);
-  if (n.requires_grad) n.saved.resize(N, K);
+  // e_ij = exp(z_ij - m_i) (N x K), kept for the softmax below; in
+  // n.saved, which the gradient bracket then overwrites.
+  n.saved.resize(N, K);
   for (int i = 0; i < N; ++i) {
-    // lse_i = m + log sum_j exp(z_ij - m), m the row max, so exp <= 1.
+    // lse_i = m + log sum_j e_ij, m the row max, so e <= 1.
     T m = -std::numeric_limits<T>::infinity();
     for (int j = 0; j < K; ++j) m = std::max(m, z(i, j));
     T s = 0;
-    for (int j = 0; j < K; ++j) s += std::exp(z(i, j) - m);
+    for (int j = 0; j < K; ++j) {
+      n.saved(i, j) = std::exp(z(i, j) - m);
+      s += n.saved(i, j);
+    }
     const T lse = m + std::log(s);
 
     // l_i = sum over r_ij > 0 only: 0 * (lse - (-inf)) would be NaN.
@@ -63,10 +68,10 @@ Var<T> soft_target_cross_entropy(Var<T> logits, const Tensor<T>& r) {
     }
     n.own_value[i] = l;
 
-    // g_ij = mass_i p_ij - r_ij, with p_ij = exp(z_ij - lse) (0 for -inf).
+    // g_ij = mass_i p_ij - r_ij, with p_ij = e_ij / s (0 for z = -inf).
     if (!n.requires_grad) continue;
     for (int j = 0; j < K; ++j) {
-      n.saved(i, j) = mass * std::exp(z(i, j) - lse) - r(i, j);
+      n.saved(i, j) = mass * (n.saved(i, j) / s) - r(i, j);
     }
   }
   return tape.finish(n);

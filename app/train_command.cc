@@ -155,6 +155,9 @@ Command add_train_command(CLI::App& app) {
       ->check(positive_count());
   app.add_flag("--detect-anomaly", t.detect_anomaly,
                "name the first op whose value or gradient is not finite");
+  app.add_flag("!--keep-denormals", t.flush_denormals,
+               "keep subnormal floats (IEEE gradual underflow) instead of "
+               "flushing them to zero; slower once Adam's moments decay");
   app.add_option("--out", o->out, "output directory for run.json")
       ->capture_default_str();
   app.add_flag("--checkpoint", o->save_checkpoint,

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "autograd/blas.h"
+#include "autograd/denormal.h"
 #include "autograd/ops.h"
 #include "datasets/batch_loader.h"
 #include "datasets/idx.h"
@@ -18,6 +19,9 @@ int main(int argc, char** argv) {
   // OpenBLAS older than the CPU falls back to slow generic kernels; this
   // restarts the program once with the kernel that fits (see blas.h).
   blas::reexec_for_better_kernel(argv);
+  // Subnormal floats to zero on this thread: Adam's decaying moments are
+  // otherwise slow to compute (see denormal.h).
+  FlushDenormals flush;
   const int epochs = argc > 1 ? std::stoi(argv[1]) : 5;
   const std::string spec = argc > 2 ? argv[2] : "ce";
 

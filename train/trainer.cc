@@ -4,8 +4,10 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <sstream>
 
+#include "autograd/denormal.h"
 #include "autograd/ops.h"
 #include "datasets/batch_loader.h"
 #include "losses/registry.h"
@@ -165,6 +167,10 @@ void validate(const TrainConfig& c, const Dataset& train, const Dataset& test) {
 TrainResult train(const TrainConfig& config, const Dataset& train_set,
                   const Dataset& test_set, const ProgressFn& progress) {
   validate(config, train_set, test_set);
+  // For the whole run, evaluation included; the caller's mode is back when
+  // train() returns or throws.
+  std::optional<FlushDenormals> flush;
+  if (config.flush_denormals) flush.emplace();
   const auto run_start = Clock::now();
   const int K = train_set.num_classes();
 

@@ -4,10 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
+#include <cfloat>
+#include <cstdint>
 #include <cstring>
 #include <stdexcept>
 
 #include "autograd/blas.h"
+#include "autograd/denormal.h"
 #include "datasets/noise.h"
 #include "datasets/synthetic.h"
 #include "train/setup.h"
@@ -37,6 +41,40 @@ TEST(TrainerTest, LearnsSeparableBlobs) {
   ASSERT_EQ(r.epochs.size(), 3u);
   EXPECT_GT(r.final_test.accuracy, 0.9);
   EXPECT_LT(r.epochs.back().train_loss, r.epochs.front().train_loss);
+}
+
+// The bits of FLT_MIN / 2 computed at run time: those of 2^-127 under IEEE
+// rules, of 0 when flushed. Bits, because under DAZ a float comparison
+// would read 2^-127 as 0.
+std::uint32_t half_of_min() {
+  volatile float min = FLT_MIN;
+  return std::bit_cast<std::uint32_t>(min * 0.5f);
+}
+constexpr std::uint32_t kZeroBits = 0, kHalfMinBits = 0x00400000;
+
+TEST(TrainerTest, FlushesSubnormalsWhileTraining) {
+  if (!FlushDenormals::supported()) GTEST_SKIP() << "no FTZ on this CPU";
+  PreparedData data = blobs();
+  std::uint32_t seen = 1;
+  train(small_config(), data.train, data.test,
+        [&](const Progress&) { seen = half_of_min(); });
+  EXPECT_EQ(seen, kZeroBits);
+}
+
+TEST(TrainerTest, KeepsSubnormalsWhenAsked) {
+  PreparedData data = blobs();
+  TrainConfig c = small_config();
+  c.flush_denormals = false;
+  std::uint32_t seen = 1;
+  train(c, data.train, data.test,
+        [&](const Progress&) { seen = half_of_min(); });
+  EXPECT_EQ(seen, kHalfMinBits);
+}
+
+TEST(TrainerTest, LeavesTheCallersFloatModeAsFound) {
+  PreparedData data = blobs();
+  train(small_config(), data.train, data.test);
+  EXPECT_EQ(half_of_min(), kHalfMinBits);
 }
 
 TEST(TrainerTest, SameSeedGivesBitIdenticalRun) {

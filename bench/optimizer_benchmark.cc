@@ -65,6 +65,7 @@ BENCHMARK_CAPTURE(BM_OptimizerStep, adamw, std::string("adamw"))
 int main(int argc, char** argv) {
   losslab::blas::reexec_for_better_kernel(argv);
   benchmark::Initialize(&argc, argv);
+  benchmark::AddCustomContext("openblas_kernel", losslab::blas::kernel_name());
   benchmark::AddCustomContext("model", losslab::bench::kMlpSpec);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

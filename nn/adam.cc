@@ -34,7 +34,8 @@ struct AdamScalars {
 // The update of one parameter tensor of n elements. p, g, m and v never
 // overlap; restrict-qualified, and with AdamW's decay chosen at compile
 // time, the loop is one vectorised pass (std::sqrt inlines as the vector
-// square root because the build sets -fno-math-errno).
+// square root because nn/CMakeLists.txt compiles this file with
+// -fno-math-errno).
 template <bool kDecoupled, class T>
 void adam_update(T* __restrict p, const T* __restrict g, T* __restrict m,
                  T* __restrict v, std::size_t n, const AdamScalars<T>& s) {

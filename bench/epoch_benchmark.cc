@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "autograd/blas.h"
+#include "bench/bench_main.h"
 #include "datasets/idx.h"
 #include "train/trainer.h"
 
@@ -65,12 +65,5 @@ BENCHMARK(BM_TrainEpochFashionMnist)
 }  // namespace losslab::bench
 
 int main(int argc, char** argv) {
-  losslab::blas::reexec_for_better_kernel(argv);
-  benchmark::Initialize(&argc, argv);
-  benchmark::AddCustomContext("openblas_kernel", losslab::blas::kernel_name());
-  benchmark::AddCustomContext("openblas_threads",
-                              std::to_string(losslab::blas::num_threads()));
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return losslab::bench::run_benchmarks(argc, argv);
 }

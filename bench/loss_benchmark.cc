@@ -10,8 +10,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "autograd/blas.h"
 #include "bench/alloc_counter.h"
+#include "bench/bench_main.h"
 #include "bench/loss_step.h"
 #include "losses/registry.h"
 
@@ -46,19 +46,12 @@ void BM_LossForwardBackward(benchmark::State& state, std::string name) {
 }  // namespace losslab::bench
 
 int main(int argc, char** argv) {
-  losslab::blas::reexec_for_better_kernel(argv);
   for (const losslab::LossInfo& info : losslab::list_losses()) {
     benchmark::RegisterBenchmark(
         ("BM_LossForwardBackward/" + info.name).c_str(),
         losslab::bench::BM_LossForwardBackward, info.name)
         ->Unit(benchmark::kMicrosecond);
   }
-  benchmark::Initialize(&argc, argv);
-  benchmark::AddCustomContext("openblas_kernel", losslab::blas::kernel_name());
-  benchmark::AddCustomContext("openblas_threads",
-                              std::to_string(losslab::blas::num_threads()));
-  benchmark::AddCustomContext("batch", "128 samples, mean reduction");
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return losslab::bench::run_benchmarks(
+      argc, argv, {{"batch", "128 samples, mean reduction"}});
 }

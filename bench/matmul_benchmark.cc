@@ -8,8 +8,8 @@
 
 #include <vector>
 
-#include "autograd/blas.h"
 #include "autograd/ops.h"
+#include "bench/bench_main.h"
 
 namespace losslab {
 namespace {
@@ -68,12 +68,5 @@ BENCHMARK(BM_MatmulForwardBackward)
 }  // namespace losslab
 
 int main(int argc, char** argv) {
-  losslab::blas::reexec_for_better_kernel(argv);
-  benchmark::Initialize(&argc, argv);
-  benchmark::AddCustomContext("openblas_kernel", losslab::blas::kernel_name());
-  benchmark::AddCustomContext("openblas_threads",
-                              std::to_string(losslab::blas::num_threads()));
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return losslab::bench::run_benchmarks(argc, argv);
 }

@@ -7,8 +7,8 @@
 
 #include <string>
 
-#include "autograd/blas.h"
 #include "bench/alloc_counter.h"
+#include "bench/bench_main.h"
 #include "bench/mlp_step.h"
 
 namespace losslab::bench {
@@ -65,13 +65,6 @@ BENCHMARK(BM_MlpStepGemmOnly)
 }  // namespace losslab::bench
 
 int main(int argc, char** argv) {
-  losslab::blas::reexec_for_better_kernel(argv);
-  benchmark::Initialize(&argc, argv);
-  benchmark::AddCustomContext("openblas_kernel", losslab::blas::kernel_name());
-  benchmark::AddCustomContext("openblas_threads",
-                              std::to_string(losslab::blas::num_threads()));
-  benchmark::AddCustomContext("model", losslab::bench::kMlpSpec);
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return losslab::bench::run_benchmarks(argc, argv,
+                                        {{"model", losslab::bench::kMlpSpec}});
 }

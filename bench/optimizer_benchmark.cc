@@ -9,7 +9,7 @@
 #include <random>
 #include <string>
 
-#include "autograd/blas.h"
+#include "bench/bench_main.h"
 #include "bench/mlp_step.h"
 #include "nn/adam.h"
 #include "nn/mlp.h"
@@ -63,11 +63,6 @@ BENCHMARK_CAPTURE(BM_OptimizerStep, adamw, std::string("adamw"))
 }  // namespace losslab::bench
 
 int main(int argc, char** argv) {
-  losslab::blas::reexec_for_better_kernel(argv);
-  benchmark::Initialize(&argc, argv);
-  benchmark::AddCustomContext("openblas_kernel", losslab::blas::kernel_name());
-  benchmark::AddCustomContext("model", losslab::bench::kMlpSpec);
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return losslab::bench::run_benchmarks(argc, argv,
+                                        {{"model", losslab::bench::kMlpSpec}});
 }

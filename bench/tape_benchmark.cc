@@ -3,8 +3,8 @@
 // small-batch training, where each op does almost no arithmetic.
 #include <benchmark/benchmark.h>
 
-#include "autograd/blas.h"
 #include "autograd/ops.h"
+#include "bench/bench_main.h"
 
 namespace losslab {
 namespace {
@@ -43,9 +43,5 @@ BENCHMARK(BM_TapeTenOpsOneByOne)->Unit(benchmark::kNanosecond);
 }  // namespace losslab
 
 int main(int argc, char** argv) {
-  losslab::blas::reexec_for_better_kernel(argv);
-  benchmark::Initialize(&argc, argv);
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return losslab::bench::run_benchmarks(argc, argv);
 }

@@ -4,6 +4,8 @@
 #include <exception>
 #include <iostream>
 #include <map>
+#include <new>
+#include <string>
 
 #include "app/commands.h"
 #include "autograd/blas.h"
@@ -19,6 +21,10 @@ int main(int argc, char** argv) {
   // At most one subcommand; an unknown word is then reported by name as an
   // unexpected argument rather than as a missing subcommand.
   app.require_subcommand(0, 1);
+  // Parse errors in the same one-line form as every other error.
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return std::string("losslab: error: ") + e.what() + " (see --help)\n";
+  });
 
   std::map<CLI::App*, losslab::app::Command> commands;
   auto add = [&](const char* name, const char* help, auto adder) {
@@ -49,6 +55,11 @@ int main(int argc, char** argv) {
     }
     std::cerr << "losslab: error: expected a subcommand: train, losses, "
                  "curves, constant, study or merge (see losslab --help)\n";
+    return 1;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "losslab: error: out of memory: the model, the data or a "
+                 "batch is too large for this machine (check --hidden, "
+                 "--batch-size and --samples)\n";
     return 1;
   } catch (const std::exception& e) {
     std::cerr << "losslab: error: " << e.what() << '\n';

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <stdexcept>
+#include <system_error>
 
 #include "app/commands.h"
 #include "app/progress.h"
@@ -46,10 +48,20 @@ void print_summary(const TrainResult& r, const std::string& path) {
 int run_train(TrainOptions& o) {
   blas::set_num_threads(o.threads);
   PreparedData data = prepare_data(o.data);
-  std::filesystem::create_directories(o.out);
+  std::error_code error;
+  std::filesystem::create_directories(o.out, error);
+  if (error) {
+    throw std::runtime_error(
+        "--out " + o.out + ": cannot create the directory: " + error.message());
+  }
   const std::string run_path = o.out + "/run.json";
   if (o.save_checkpoint) o.train.checkpoint_path = o.out + "/model.ckpt";
   nlohmann::json run = describe_run(o, data);
+  // Written before training as well as after, so that an output that cannot
+  // be written fails now rather than after the run, and an interrupted run
+  // leaves its configuration.
+  run["status"] = "running";
+  write_file_atomically(run_path, run.dump(2) + "\n");
 
   if (!o.quiet) {
     std::printf("losslab %s | %s | train %d, test %d | loss %s | %s\n",
@@ -77,6 +89,13 @@ int run_train(TrainOptions& o) {
     std::fprintf(stderr, "\nlosslab: %s\nwrote %s\n", e.what(),
                  run_path.c_str());
     return 2;
+  } catch (const std::exception& e) {
+    // A setting train() rejects, or a failure during the run: recorded,
+    // then reported by the caller like every other error.
+    run["status"] = "failed";
+    run["error"] = e.what();
+    write_file_atomically(run_path, run.dump(2) + "\n");
+    throw;
   }
 }
 

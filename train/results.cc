@@ -34,7 +34,9 @@ nlohmann::json to_json(const TrainConfig& c) {
           {"epochs", c.epochs},
           {"batch_size", c.batch_size},
           {"drop_last", c.drop_last},
-          {"seed", c.seed}};
+          {"seed", c.seed},
+          {"detect_anomaly", c.detect_anomaly},
+          {"flush_denormals", c.flush_denormals}};
 }
 
 nlohmann::json to_json(const DataConfig& c) {

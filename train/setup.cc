@@ -58,6 +58,8 @@ constexpr const char* kImbalanceForms =
 constexpr const char* kNoiseForms =
     "none, symmetric:RATE or asymmetric:RATE with 0 <= RATE <= 1";
 
+constexpr double kMaxImbalanceRatio = 1e6;
+
 struct ImbalanceSpec {
   std::string kind = "none";
   int positive = 0, negative = -1;  // -1: the rest
@@ -79,9 +81,14 @@ ImbalanceSpec parse_imbalance(const std::string& spec) {
     throw std::invalid_argument("imbalance '" + spec + "': expected " +
                                 kImbalanceForms);
   }
-  if (!(s.ratio >= 1)) {
-    throw std::invalid_argument("imbalance '" + spec +
-                                "': expected a ratio >= 1");
+  // Bounded above as well: the binary task converts the ratio to an int,
+  // and a ratio beyond a million keeps no sample of the rare side in any
+  // dataset this program loads.
+  if (!(s.ratio >= 1 && s.ratio <= kMaxImbalanceRatio)) {
+    std::ostringstream os;
+    os << "imbalance '" << spec << "': expected a ratio from 1 to "
+       << kMaxImbalanceRatio << ", got " << s.ratio;
+    throw std::invalid_argument(os.str());
   }
   return s;
 }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -182,6 +183,52 @@ TEST(CliErrorTest, ImbalanceClassOutsideTheDataIsNamed) {
   expect_failure_naming(
       run_losslab(train_args(dir, {"--imbalance", "binary:7:0:10"}), dir),
       {"7"});
+}
+
+TEST(CliErrorTest, InfiniteImbalanceRatioIsNamed) {
+  // Once converted to int unchecked: undefined behaviour, a negative ratio.
+  TempDir dir;
+  expect_failure_naming(
+      run_losslab(train_args(dir, {"--imbalance", "binary:1:0:inf"}), dir),
+      {"binary:1:0:inf", "ratio"});
+}
+
+TEST(CliErrorTest, ParseErrorIsOneLine) {
+  TempDir dir;
+  RunResult r = run_losslab(train_args(dir, {"--lr", "abc"}), dir);
+  expect_failure_naming(r, {"losslab: error: ", "--lr"});
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r;
+}
+
+// ---------------------------------------------------------------------------
+// Output
+// ---------------------------------------------------------------------------
+
+TEST(CliErrorTest, UnwritableRunJsonFailsBeforeTraining) {
+  // run.json is a directory, so it cannot be written. The failure must come
+  // before the first epoch, whose checkpoint would otherwise appear.
+  TempDir dir;
+  std::filesystem::create_directories(dir.file("out/run.json"));
+  RunResult r =
+      run_losslab(train_args(dir, {"--epochs", "2", "--checkpoint"}), dir);
+  expect_failure_naming(r, {"run.json"});
+  EXPECT_FALSE(std::filesystem::exists(dir.file("out/model.ckpt")));
+}
+
+TEST(CliErrorTest, OutUnderAFileIsNamed) {
+  TempDir dir;
+  dir.write("afile", "x");
+  expect_failure_naming(
+      run_losslab(train_args(dir, {"--out", dir.file("afile/out")}), dir),
+      {"--out", "afile/out"});
+}
+
+TEST(CliErrorTest, RejectedSettingIsRecordedInRunJson) {
+  TempDir dir;
+  run_losslab(train_args(dir, {"--lr", "-1"}), dir);
+  const std::string json = read_file(dir.file("out/run.json"));
+  EXPECT_NE(json.find("\"status\": \"failed\""), std::string::npos) << json;
+  EXPECT_NE(json.find("learning rate"), std::string::npos) << json;
 }
 
 // ---------------------------------------------------------------------------

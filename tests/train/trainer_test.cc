@@ -9,11 +9,13 @@
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
+#include <string>
 
 #include "autograd/blas.h"
 #include "autograd/denormal.h"
 #include "datasets/noise.h"
 #include "datasets/synthetic.h"
+#include "train/results.h"
 #include "train/setup.h"
 
 namespace losslab {
@@ -75,6 +77,12 @@ TEST(TrainerTest, LeavesTheCallersFloatModeAsFound) {
   PreparedData data = blobs();
   train(small_config(), data.train, data.test);
   EXPECT_EQ(half_of_min(), kHalfMinBits);
+}
+
+TEST(TrainerTest, RunConfigRecordsTheSubnormalMode) {
+  TrainConfig c = small_config();
+  c.flush_denormals = false;
+  EXPECT_EQ(to_json(c).at("flush_denormals"), false);
 }
 
 TEST(TrainerTest, SameSeedGivesBitIdenticalRun) {
@@ -186,6 +194,33 @@ TEST(SetupTest, RejectsMalformedNoiseSpec) {
 
 TEST(SetupTest, RejectsMalformedImbalanceSpec) {
   EXPECT_THROW(check_imbalance_spec("binary:6:0"), std::invalid_argument);
+}
+
+// The message of the std::invalid_argument that check_imbalance_spec
+// throws for `spec`, or "" if it accepts it.
+std::string imbalance_error(const std::string& spec) {
+  try {
+    check_imbalance_spec(spec);
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(SetupTest, RejectsInfiniteImbalanceRatio) {
+  EXPECT_EQ(imbalance_error("binary:1:0:inf"),
+            "imbalance 'binary:1:0:inf': expected a ratio from 1 to 1e+06, "
+            "got inf");
+}
+
+TEST(SetupTest, RejectsImbalanceRatioAboveAMillion) {
+  EXPECT_EQ(imbalance_error("step:1e9"),
+            "imbalance 'step:1e9': expected a ratio from 1 to 1e+06, got "
+            "1e+09");
+}
+
+TEST(SetupTest, AcceptsImbalanceRatioOfAMillion) {
+  EXPECT_EQ(imbalance_error("longtail:1e6"), "");
 }
 
 TEST(SetupTest, BinaryImbalanceKeepsTestSetBalanced) {

@@ -517,6 +517,41 @@ void validate_study(const Study& study, const std::vector<StudyRun>& runs) {
       throw std::invalid_argument(at + e.what());
     }
   }
+
+  // Each distinct training set, transforms applied. A spec can be well
+  // formed and still not fit the data (a class the set does not have, a
+  // ratio that empties a class, asymmetric noise on a set without its
+  // class pairs), and the trainer's own checks need the real set (drop_last
+  // with a batch larger than it). Seeds are left out of the grouping: they
+  // change which samples are drawn, not whether a spec fits. One set is
+  // held at a time.
+  std::map<std::string, std::vector<const StudyRun*>> by_data;
+  for (const StudyRun& run : runs) {
+    DataConfig d = run.data;
+    d.seed = 0;
+    by_data[to_json(d).dump()].push_back(&run);
+  }
+  for (const auto& [key, group] : by_data) {
+    const StudyRun& first = *group.front();
+    const std::string at = study.path + ": data (imbalance '" +
+                           first.imbalance + "', noise '" + first.noise +
+                           "'): ";
+    PreparedData data;
+    try {
+      data = prepare_data(first.data);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(at + e.what());
+    }
+    std::set<std::string> checked_train;
+    for (const StudyRun* run : group) {
+      if (!checked_train.insert(to_json(run->train).dump()).second) continue;
+      try {
+        validate(run->train, data.train, data.test);
+      } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(at + e.what());
+      }
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------

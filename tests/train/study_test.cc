@@ -167,6 +167,30 @@ TEST(StudyValidateTest, BinaryOnlyLossOnTenClassesIsAnError) {
   EXPECT_THROW(validate_study(s, expand_runs(s)), std::invalid_argument);
 }
 
+TEST(StudyValidateTest, ImbalanceClassTheDataLacksIsAnError) {
+  // Blobs has classes 0 to 2: the spec is well formed, the data has no 5.
+  std::string text = tiny_study();
+  text += "imbalance = [\"binary:5:0:10\"]\n";
+  Study s = parse_study(text, "s.toml");
+  std::string m =
+      invalid_argument_message([&] { validate_study(s, expand_runs(s)); });
+  EXPECT_NE(m.find("s.toml: data (imbalance 'binary:5:0:10'"),
+            std::string::npos)
+      << m;
+}
+
+TEST(StudyValidateTest, BatchLargerThanTheSetWithDropLastIsAnError) {
+  // 300 blob points, 80% of them for training: no batch of 512 remains.
+  std::string text = tiny_study();
+  text.replace(text.find("batch_size = 32"), 15,
+               "batch_size = 512\ndrop_last = true");
+  Study s = parse_study(text, "s.toml");
+  std::string m =
+      invalid_argument_message([&] { validate_study(s, expand_runs(s)); });
+  EXPECT_NE(m.find("drop_last"), std::string::npos) << m;
+  EXPECT_NE(m.find("s.toml: data"), std::string::npos) << m;
+}
+
 TEST(StudyValidateTest, AcceptsAGoodStudy) {
   Study s = parse_study(tiny_study(), "s.toml");
   EXPECT_NO_THROW(validate_study(s, expand_runs(s)));

@@ -5,8 +5,12 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <charconv>
+#include <cstdint>
 #include <functional>
 #include <limits>
+#include <string>
+#include <system_error>
 
 namespace losslab::app {
 
@@ -24,6 +28,24 @@ Command add_merge_command(CLI::App& app);
 // to 2147483647"), where CLI::PositiveNumber would print DBL_MAX in full.
 inline CLI::Range positive_count() {
   return CLI::Range(1, std::numeric_limits<int>::max());
+}
+
+// The check for a seed: a whole number from 0 to 2^64 - 1, written in
+// decimal digits only. CLI11 alone would read "-1" as 2^64 - 1 and clamp
+// larger numbers to it, so distinct seeds would silently be one.
+inline CLI::Validator seed_value() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        std::uint64_t v = 0;
+        const char* end = text.data() + text.size();
+        auto [at, error] = std::from_chars(text.data(), end, v);
+        if (text.empty() || error != std::errc() || at != end) {
+          return "expected a seed from 0 to 18446744073709551615, got '" +
+                 text + "'";
+        }
+        return "";
+      },
+      "SEED");
 }
 
 }  // namespace losslab::app

@@ -168,7 +168,8 @@ Command add_train_command(CLI::App& app) {
   app.add_option("--seed", t.seed,
                  "seed for initialisation, shuffling and "
                  "data transforms")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(seed_value());
   app.add_option("--threads", o->threads, "OpenBLAS threads")
       ->capture_default_str()
       ->check(positive_count());

@@ -193,6 +193,20 @@ TEST(CliErrorTest, InfiniteImbalanceRatioIsNamed) {
       {"binary:1:0:inf", "ratio"});
 }
 
+TEST(CliErrorTest, NegativeSeedIsRejected) {
+  // Read as an unsigned number, "-1" would be 2^64 - 1.
+  TempDir dir;
+  expect_failure_naming(run_losslab(train_args(dir, {"--seed", "-1"}), dir),
+                        {"--seed", "'-1'"});
+}
+
+TEST(CliErrorTest, SeedBeyond64BitsIsRejected) {
+  TempDir dir;
+  expect_failure_naming(
+      run_losslab(train_args(dir, {"--seed", "18446744073709551616"}), dir),
+      {"--seed", "18446744073709551616"});
+}
+
 TEST(CliErrorTest, ParseErrorIsOneLine) {
   TempDir dir;
   RunResult r = run_losslab(train_args(dir, {"--lr", "abc"}), dir);

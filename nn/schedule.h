@@ -15,10 +15,12 @@
 // WarmupLr wraps any schedule, which starts counting once the warm-up ends
 // (PyTorch's LinearLR followed by the inner schedule in SequentialLR).
 // CosineLr stays at eta_min past t_max, where PyTorch's closed form would
-// rise again.
+// rise again. schedule_from_spec, at the end, builds one of these from the
+// spec strings that `losslab train --schedule` and study files use.
 #pragma once
 
 #include <memory>
+#include <string_view>
 
 namespace losslab {
 
@@ -76,5 +78,36 @@ class WarmupLr : public LrSchedule {
   long warmup_;
   double start_factor_;
 };
+
+// ---------------------------------------------------------------------------
+// Schedules named by a spec string
+// ---------------------------------------------------------------------------
+
+// The most epochs a step period or a warm-up may span. No real run comes
+// near it, and it keeps epochs * steps_per_epoch inside a 64-bit long for
+// up to 9.2e12 steps per epoch; a larger product is refused, not rounded.
+inline constexpr double kMaxScheduleEpochs = 1e6;
+
+// The schedule a run's spec names, counting optimizer steps from 0:
+//   "none" or ""  ConstantLr(base)
+//   "cosine"      CosineLr(base, max(1, total_steps - warmup)): down to 0
+//                 over the steps that follow the warm-up
+//   "step:E:G"    StepLr(base, round(E steps_per_epoch), G): the rate is
+//                 multiplied by G every E epochs
+// wrapped in WarmupLr(inner, round(warmup_epochs steps_per_epoch)) with
+// PyTorch's start factor 1/3 when warmup_epochs > 0. Lengths in epochs
+// round to the nearest step, halves away from zero.
+//
+// Throws std::invalid_argument, naming the spec or warmup_epochs, for: an
+// unknown name; a step spec other than exactly two numbers after "step:";
+// E not finite, <= 0 or > kMaxScheduleEpochs, or under half a step; G not
+// finite or <= 0; warmup_epochs not finite, < 0 or > kMaxScheduleEpochs, or
+// > 0 but under half a step; a step count past a long's range;
+// steps_per_epoch < 1; total_steps < 0; and base as ConstantLr does.
+std::unique_ptr<LrSchedule> schedule_from_spec(std::string_view spec,
+                                               double base,
+                                               double warmup_epochs,
+                                               long steps_per_epoch,
+                                               long total_steps);
 
 }  // namespace losslab

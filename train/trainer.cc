@@ -53,36 +53,13 @@ std::unique_ptr<Optimizer<float>> make_optimizer(
                               "'; expected sgd, adam or adamw");
 }
 
-// The schedule counts optimizer steps.
+// The schedule counts optimizer steps. schedule_from_spec checks the spec
+// and warm-up, so a C++ caller, a study file and the CLI get one set of
+// errors.
 std::unique_ptr<LrSchedule> make_schedule(const TrainConfig& c,
                                           long steps_per_epoch) {
-  const long total = long(c.epochs) * steps_per_epoch;
-  const long warmup = std::lround(c.warmup_epochs * steps_per_epoch);
-  std::unique_ptr<LrSchedule> inner;
-  const std::string& s = c.schedule;
-  if (s == "none" || s.empty()) {
-    inner = std::make_unique<ConstantLr>(c.optimizer.lr);
-  } else if (s == "cosine") {
-    inner = std::make_unique<CosineLr>(c.optimizer.lr,
-                                       std::max(1L, total - warmup));
-  } else if (s.rfind("step:", 0) == 0) {
-    double every = 0, gamma = 0;
-    char sep = 0;
-    std::istringstream in(s.substr(5));
-    if (!(in >> every >> sep >> gamma) || sep != ':' || every <= 0) {
-      throw std::invalid_argument(
-          "schedule: expected step:EPOCHS:GAMMA such as step:5:0.1, got '" + s +
-          "'");
-    }
-    inner = std::make_unique<StepLr>(
-        c.optimizer.lr, std::max(1L, std::lround(every * steps_per_epoch)),
-        gamma);
-  } else {
-    throw std::invalid_argument("schedule: unknown schedule '" + s +
-                                "'; expected none, cosine or step:E:G");
-  }
-  if (warmup <= 0) return inner;
-  return std::make_unique<WarmupLr>(std::move(inner), warmup);
+  return schedule_from_spec(c.schedule, c.optimizer.lr, c.warmup_epochs,
+                            steps_per_epoch, long(c.epochs) * steps_per_epoch);
 }
 
 // Class probabilities (N x K) of `data` under `model`, in evaluation mode.

@@ -24,6 +24,7 @@ struct TrainOptions {
   int threads = 1;
   bool save_checkpoint = false;
   bool quiet = false;
+  bool keep_denormals = false;  // the negation of train.flush_denormals
 };
 
 // The part of run.json that describes what ran.
@@ -175,7 +176,7 @@ Command add_train_command(CLI::App& app) {
       ->check(positive_count());
   app.add_flag("--detect-anomaly", t.detect_anomaly,
                "name the first op whose value or gradient is not finite");
-  app.add_flag("!--keep-denormals", t.flush_denormals,
+  app.add_flag("--keep-denormals", o->keep_denormals,
                "keep subnormal floats (IEEE gradual underflow) instead of "
                "flushing them to zero; slower once Adam's moments decay");
   app.add_option("--out", o->out, "output directory for run.json")
@@ -185,6 +186,7 @@ Command add_train_command(CLI::App& app) {
   app.add_flag("--quiet", o->quiet, "print nothing but errors");
   return [o] {
     o->data.seed = o->train.seed;
+    o->train.flush_denormals = !o->keep_denormals;
     return run_train(*o);
   };
 }

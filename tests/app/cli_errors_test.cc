@@ -237,6 +237,14 @@ TEST(CliErrorTest, OutUnderAFileIsNamed) {
       {"--out", "afile/out"});
 }
 
+TEST(CliErrorTest, KeepDenormalsIsRecordedInRunJson) {
+  TempDir dir;
+  RunResult r = run_losslab(train_args(dir, {"--keep-denormals"}), dir);
+  ASSERT_TRUE(r.exited && r.code == 0) << r;
+  const std::string json = read_file(dir.file("out/run.json"));
+  EXPECT_NE(json.find("\"flush_denormals\": false"), std::string::npos) << json;
+}
+
 TEST(CliErrorTest, RejectedSettingIsRecordedInRunJson) {
   TempDir dir;
   run_losslab(train_args(dir, {"--lr", "-1"}), dir);

@@ -159,14 +159,11 @@ long epochs_to_steps(const std::string& where, const char* name, double epochs,
                   " steps at ", steps_per_epoch,
                   " steps per epoch; expected at most ", kMaxSteps);
   }
+  // A positive length shorter than a step lasts one step rather than being
+  // refused: the same spec must hold for a study's full dataset and for a
+  // small one (validate_study's dry run has one step per epoch).
   const long rounded = std::lround(steps);
-  if (epochs > 0.0 && rounded == 0) {
-    throw_invalid(where, ": ", name, " ", number_text(epochs), " is ", steps,
-                  " steps at ", steps_per_epoch,
-                  " steps per epoch, which rounds to 0; expected ",
-                  allow_zero ? "0 or " : "", "at least half a step");
-  }
-  return rounded;
+  return epochs > 0.0 ? std::max(1L, rounded) : rounded;
 }
 
 // "step:E:G": exactly two numbers after "step:".

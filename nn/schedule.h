@@ -96,14 +96,15 @@ inline constexpr double kMaxScheduleEpochs = 1e6;
 //                 multiplied by G every E epochs
 // wrapped in WarmupLr(inner, round(warmup_epochs steps_per_epoch)) with
 // PyTorch's start factor 1/3 when warmup_epochs > 0. Lengths in epochs
-// round to the nearest step, halves away from zero.
+// round to the nearest step, halves away from zero; a positive length
+// under one step lasts one step.
 //
 // Throws std::invalid_argument, naming the spec or warmup_epochs, for: an
 // unknown name; a step spec other than exactly two numbers after "step:";
-// E not finite, <= 0 or > kMaxScheduleEpochs, or under half a step; G not
-// finite or <= 0; warmup_epochs not finite, < 0 or > kMaxScheduleEpochs, or
-// > 0 but under half a step; a step count past a long's range;
-// steps_per_epoch < 1; total_steps < 0; and base as ConstantLr does.
+// E not finite, <= 0 or > kMaxScheduleEpochs; G not finite or <= 0;
+// warmup_epochs not finite, < 0 or > kMaxScheduleEpochs; a step count past
+// a long's range; steps_per_epoch < 1; total_steps < 0; and base as
+// ConstantLr does.
 std::unique_ptr<LrSchedule> schedule_from_spec(std::string_view spec,
                                                double base,
                                                double warmup_epochs,

@@ -132,11 +132,12 @@ TEST(ScheduleFromSpecTest, RejectsNanStepEpochs) {
             "number of epochs in (0, 1000000], got nan");
 }
 
-TEST(ScheduleFromSpecTest, RejectsStepPeriodUnderHalfAStep) {
-  // 0.04 epochs at 10 steps per epoch = 0.4 steps, which rounds to 0.
-  EXPECT_EQ(spec_error("step:0.04:0.5"),
-            "schedule 'step:0.04:0.5': EPOCHS 0.04 is 0.4 steps at 10 steps "
-            "per epoch, which rounds to 0; expected at least half a step");
+TEST(ScheduleFromSpecTest, StepPeriodUnderAStepLastsOneStep) {
+  // 0.04 epochs at 10 steps per epoch = 0.4 steps: the rate halves every
+  // step, 0.1, 0.05, 0.025.
+  auto s = schedule_from_spec("step:0.04:0.5", 0.1, 0.0, 10, 100);
+  EXPECT_DOUBLE_EQ(s->lr(1), 0.05);
+  EXPECT_DOUBLE_EQ(s->lr(2), 0.025);
 }
 
 TEST(ScheduleFromSpecTest, RejectsStepCountPastALong) {
@@ -207,11 +208,12 @@ TEST(ScheduleFromSpecTest, RejectsWarmupTooLargeToCount) {
             "of epochs in [0, 1000000], got 1e+300");
 }
 
-TEST(ScheduleFromSpecTest, RejectsWarmupUnderHalfAStep) {
-  // 0.04 epochs at 10 steps per epoch = 0.4 steps, which rounds to 0.
-  EXPECT_EQ(spec_error("none", 0.04),
-            "schedule: warmup_epochs 0.04 is 0.4 steps at 10 steps per "
-            "epoch, which rounds to 0; expected 0 or at least half a step");
+TEST(ScheduleFromSpecTest, WarmupUnderAStepLastsOneStep) {
+  // 0.04 epochs at 10 steps per epoch = 0.4 steps: one warm-up step at
+  // 0.1 / 3, then the full rate.
+  auto s = schedule_from_spec("none", 0.1, 0.04, 10, 100);
+  EXPECT_DOUBLE_EQ(s->lr(0), 0.1 / 3.0);
+  EXPECT_DOUBLE_EQ(s->lr(1), 0.1);
 }
 
 TEST(ScheduleFromSpecTest, RejectsAnUnknownName) {

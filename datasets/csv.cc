@@ -341,8 +341,16 @@ Dataset load_csv_dataset(const std::string& path,
   for (int r = 0; r < n; ++r) {
     for (int j = 0; j < ncols; ++j) {
       if (j == rep.label_column) continue;
-      features.push_back(static_cast<float>(cell_value(
-          "load_csv_dataset", t, r, j, options.missing, rep.missing_count)));
+      const double v = cell_value("load_csv_dataset", t, r, j, options.missing,
+                                  rep.missing_count);
+      // Features are float: a finite double beyond float's range would
+      // become inf here and surface later with no file or line.
+      if (std::abs(v) > std::numeric_limits<float>::max()) {
+        fail("load_csv_dataset", t.path, t.lines[r],
+             column_label(t, j) + ": value \"" + t.rows[r][j] +
+                 "\" is outside float's range (|x| <= 3.4e38)");
+      }
+      features.push_back(static_cast<float>(v));
     }
   }
   if (t.has_header) {

@@ -167,6 +167,15 @@ TEST(CsvDatasetTest, StringLabelsWithCrlfAndNoFinalNewline) {
   EXPECT_TRUE(rep.string_labels);
 }
 
+TEST(CsvDatasetTest, FeatureBeyondFloatRangeNamesLineAndColumn) {
+  // 1e39 is a finite double but above FLT_MAX (about 3.4e38).
+  TempDir dir;
+  const std::string p = dir.write("o.csv", "a,label\n1,0\n1e39,1\n");
+  EXPECT_THAT(message_of<std::runtime_error>([&] { load_csv_dataset(p, {}); }),
+              HasSubstr("o.csv:3: column 1 (a): value \"1e39\" is outside "
+                        "float's range"));
+}
+
 TEST(CsvDatasetTest, LabelColumnByName) {
   TempDir dir;
   CsvDatasetReport rep;

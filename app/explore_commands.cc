@@ -92,9 +92,12 @@ Command add_constant_command(CLI::App& app) {
   auto steps = std::make_shared<int>(3000);
   app.add_option("--positive-rate", *rate, "fraction of positive labels")
       ->capture_default_str();
+  // Bounded: the fit keeps every label and prediction in memory, and two
+  // billion of them exhaust the machine long before the answer differs
+  // from that at ten million.
   app.add_option("--samples", *samples, "number of labels")
       ->capture_default_str()
-      ->check(positive_count());
+      ->check(CLI::Range(1, 10'000'000));
   app.add_option("--steps", *steps, "gradient steps")
       ->capture_default_str()
       ->check(positive_count());

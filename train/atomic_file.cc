@@ -81,6 +81,12 @@ void write_file_atomically(const std::string& path, std::string_view content) {
 }
 
 std::string read_file(const std::string& path) {
+  // An ifstream opens a directory and then reads nothing, with no error.
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw std::runtime_error("cannot read " + path +
+                             ": is a directory; expected a file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) fail("cannot open", path);
   std::ostringstream os;

@@ -134,6 +134,12 @@ PreparedData load(const DataConfig& c) {
   };
   if (name == "fashion-mnist" || name.rfind("idx:", 0) == 0) {
     std::string dir = name == "fashion-mnist" ? c.data_dir : name.substr(4);
+    // An empty DIR would mean the default set, not the one asked for.
+    if (name != "fashion-mnist" && dir.empty()) {
+      throw std::invalid_argument(
+          "dataset 'idx:': expected idx:DIR with the directory of the IDX "
+          "files, got no directory");
+    }
     TrainTest tt = load_fashion_mnist(dir);
     out.train = std::move(tt.train);
     out.test = std::move(tt.test);

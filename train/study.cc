@@ -289,7 +289,19 @@ Study parse_study(std::string_view text, const std::string& path) {
         [&](const toml::node& n, const std::string& key) {
           s.name = r.string(n, key);
           has_name = true;
-          if (s.name.empty()) r.fail(n, key, "expected a non-empty name");
+          // The name is the default output directory, runs/NAME: one plain
+          // path component, so that it cannot point elsewhere.
+          const bool plain = !s.name.empty() && s.name.front() != '.' &&
+                             s.name.find_first_not_of(
+                                 "abcdefghijklmnopqrstuvwxyz"
+                                 "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                 "0123456789_.-") == std::string::npos;
+          if (!plain) {
+            r.fail(n, key,
+                   "expected a name of letters, digits, '_', '.' and '-', "
+                   "not starting with '.', got \"" +
+                       s.name + "\"");
+          }
         }},
        {"description", set_string(r, s.description)},
        {"data", [&](const toml::node& n, auto&) { read_data(r, n, s.data); }},

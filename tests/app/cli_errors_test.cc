@@ -207,6 +207,21 @@ TEST(CliErrorTest, SeedBeyond64BitsIsRejected) {
       {"--seed", "18446744073709551616"});
 }
 
+TEST(CliErrorTest, StudyFileThatIsADirectoryIsNamed) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.file("st"));
+  expect_failure_naming(run_losslab({"study", dir.file("st"), "--check"}, dir),
+                        {"st", "is a directory"});
+}
+
+TEST(CliErrorTest, ConstantWithTooManySamplesIsRejected) {
+  // Two billion labels were allocated, and the program was killed.
+  TempDir dir;
+  expect_failure_naming(
+      run_losslab({"constant", "--samples", "2000000000"}, dir),
+      {"--samples", "10000000"});
+}
+
 TEST(CliErrorTest, ParseErrorIsOneLine) {
   TempDir dir;
   RunResult r = run_losslab(train_args(dir, {"--lr", "abc"}), dir);

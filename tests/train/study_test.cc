@@ -104,6 +104,23 @@ TEST(StudyParseTest, UnknownKeyNamesFileKeyAndLine) {
       << m;
 }
 
+TEST(StudyParseTest, NameThatLeavesTheRunsFolderIsAnError) {
+  // runs/NAME is the default output: "../x" would write beside runs/.
+  std::string text = tiny_study();
+  text.replace(text.find("\"tiny\""), 6, "\"../x\"");
+  std::string m =
+      invalid_argument_message([&] { parse_study(text, "s.toml"); });
+  EXPECT_NE(m.find("s.toml:1: name: expected a name of letters"),
+            std::string::npos)
+      << m;
+}
+
+TEST(StudyParseTest, NameWithDotsInsideIsAccepted) {
+  std::string text = tiny_study();
+  text.replace(text.find("\"tiny\""), 6, "\"noise-v1.2_b\"");
+  EXPECT_EQ(parse_study(text, "s.toml").name, "noise-v1.2_b");
+}
+
 TEST(StudyParseTest, WrongTypeNamesKeyAndLine) {
   std::string text = "name = \"x\"\n[training]\nepochs = \"ten\"\n";
   std::string m =

@@ -238,6 +238,19 @@ TEST(SetupTest, BinaryImbalanceKeepsTestSetBalanced) {
   EXPECT_EQ(test_counts[0], test_counts[1]);
 }
 
+TEST(SetupTest, IdxWithoutADirectoryIsRejected) {
+  // "idx:" alone used to load the default Fashion-MNIST.
+  DataConfig d;
+  d.dataset = "idx:";
+  try {
+    prepare_data(d);
+    ADD_FAILURE() << "idx: was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("expected idx:DIR"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(SetupTest, UnknownDatasetIsRejected) {
   DataConfig d;
   d.dataset = "imagenet";

@@ -41,6 +41,16 @@ std::unique_ptr<Optimizer<float>> make_optimizer(
     o.weight_decay = c.weight_decay;
     return std::make_unique<Sgd<float>>(std::move(params), o);
   }
+  // SGD's own settings are refused rather than ignored, as PyTorch's Adam
+  // refuses a momentum argument.
+  if (c.momentum != 0.0 || c.nesterov) {
+    std::ostringstream os;
+    os << "optimizer " << c.kind << ": momentum " << c.momentum
+       << (c.nesterov ? " with nesterov" : "")
+       << " is an SGD setting; expected momentum 0 and no nesterov (Adam's "
+          "momentum is beta1)";
+    throw std::invalid_argument(os.str());
+  }
   AdamOptions o;
   o.lr = c.lr;
   o.beta1 = c.beta1;

@@ -129,6 +129,21 @@ TEST(TrainerTest, RejectsZeroEpochs) {
   EXPECT_THROW(train(c, data.train, data.test), std::invalid_argument);
 }
 
+TEST(TrainerTest, RejectsMomentumForAdam) {
+  PreparedData data = blobs();
+  TrainConfig c = small_config();
+  c.optimizer.kind = "adam";
+  c.optimizer.momentum = 0.9;
+  try {
+    train(c, data.train, data.test);
+    ADD_FAILURE() << "momentum with adam was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("optimizer adam: momentum 0.9"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(TrainerTest, RejectsUnknownLoss) {
   PreparedData data = blobs();
   TrainConfig c = small_config();

@@ -1,7 +1,6 @@
 // BCE with logits, composed from the log_sigmoid op: no backward to write.
 #include "losses/bce.h"
 
-#include <cmath>
 #include <stdexcept>
 
 #include "losses/registry.h"
@@ -26,9 +25,14 @@ Var<T> target_signed_logits(Var<T> logits, std::span<const int> targets) {
 }
 
 BceWithLogits::BceWithLogits(double pos_weight) : pos_weight_(pos_weight) {
-  if (!std::isfinite(pos_weight) || pos_weight < 0) {
+  // pw <= kMaxLossScale: pw multiplies -log s(t), about |z| for a wrong
+  // logit, and a batch sums the products in float; pw = 1e38 made a term
+  // inf as soon as -log s(t) passed 3.4.
+  if (!(pos_weight >= 0 && pos_weight <= kMaxLossScale)) {
     throw std::invalid_argument("bce: pos_weight " + spec_number(pos_weight) +
-                                " is invalid; expected a finite value >= 0");
+                                " is invalid; expected a value in [0, " +
+                                spec_number(kMaxLossScale) +
+                                "] (a larger weight overflows float)");
   }
 }
 
@@ -61,7 +65,7 @@ LossEntry BceWithLogits::entry() {
       {"bce",
        "binary cross-entropy on logits (1 sigmoid output for K = 2, K "
        "independent sigmoids otherwise)",
-       {{"pos_weight", "1", "weight of the positive terms, >= 0"}}},
+       {{"pos_weight", "1", "weight of the positive terms, in [0, 1e30]"}}},
       [](const LossArgs& args, const LossContext&) -> std::unique_ptr<Loss> {
         return std::make_unique<BceWithLogits>(args.number("pos_weight"));
       }};

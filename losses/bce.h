@@ -13,8 +13,9 @@
 // sigmoids with one-hot y_i. Averaging over the O columns makes kMean equal
 // PyTorch's BCEWithLogitsLoss(reduction="mean") on the N x O matrices.
 //
-// Parameter: pos_weight pw, finite and >= 0 (default 1), the weight of
-// every positive term (PyTorch's pos_weight, one value for all columns).
+// Parameter: pos_weight pw in [0, kMaxLossScale = 1e30] (default 1), the
+// weight of every positive term (PyTorch's pos_weight, one value for all
+// columns). The bound keeps pw l_ij finite in float (losses/loss.h).
 // Throws std::invalid_argument for a bad pw, shape or target.
 #pragma once
 

@@ -88,19 +88,32 @@ SoftmaxCrossEntropy::SoftmaxCrossEntropy(CrossEntropyOptions options)
     throw std::invalid_argument("ce: smoothing " + spec_number(eps) +
                                 " is outside [0, 1); expected e.g. 0.1");
   }
-  double total = 0;
-  for (std::size_t c = 0; c < options_.class_weights.size(); ++c) {
-    double w = options_.class_weights[c];
-    if (!std::isfinite(w) || w < 0) {
-      throw std::invalid_argument("ce: class weight " + spec_number(w) +
-                                  " of class " + std::to_string(c) +
-                                  " is invalid; expected a finite value >= 0");
+  check_class_weights("ce", options_.class_weights);
+}
+
+void check_class_weights(const std::string& loss,
+                         std::span<const double> weights) {
+  // Each weight fits float (a subnormal one is flushed to 0 in training)
+  // and is at most kMaxLossScale, since it multiplies -log p_t, about |z|
+  // for a wrong logit. That also bounds every sum of weights: a row's
+  // mass sum_j w_j q_ij is at most max_j w_j, and the mean's denominator,
+  // summed in double, at most N 1e30, so its inverse stays a normal float
+  // for batches up to 8e7 samples.
+  bool any_positive = false;
+  for (std::size_t c = 0; c < weights.size(); ++c) {
+    const double w = weights[c];
+    if (!(fits_float(w) && w >= 0 && w <= kMaxLossScale)) {
+      throw std::invalid_argument(
+          loss + ": class weight " + spec_number(w) + " of class " +
+          std::to_string(c) + " is invalid; expected 0 or a value in [" +
+          spec_number(kFloatMin) + ", " + spec_number(kMaxLossScale) +
+          "] (outside it, weighted terms vanish or overflow in float)");
     }
-    total += w;
+    any_positive = any_positive || w > 0;
   }
-  if (!options_.class_weights.empty() && total == 0) {
+  if (!weights.empty() && !any_positive) {
     throw std::invalid_argument(
-        "ce: every class weight is 0; expected at least one positive");
+        loss + ": every class weight is 0; expected at least one positive");
   }
 }
 

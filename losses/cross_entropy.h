@@ -15,7 +15,9 @@
 //
 // Parameters: smoothing eps in [0, 1) (Szegedy et al. 2016; PyTorch's
 // label_smoothing: the smoothed target sums to 1, C09); class weights,
-// empty or K values >= 0 (set by weighted_ce, see losses/weighted_ce.h).
+// empty or K values, each 0 or in [kFloatMin, kMaxLossScale] (so that
+// w_j l_i stays finite in float, losses/loss.h), not all 0 (set by
+// weighted_ce, see losses/weighted_ce.h).
 //
 // Shapes: logits N x K (K >= 2), targets N indices or an N x K soft target
 // matrix whose rows are distributions. Throws std::invalid_argument for a
@@ -40,8 +42,8 @@ struct CrossEntropyOptions {
 
 class SoftmaxCrossEntropy : public LossBase<SoftmaxCrossEntropy> {
  public:
-  // Throws std::invalid_argument for smoothing outside [0, 1) or a
-  // negative, non-finite or all-zero class weight.
+  // Throws std::invalid_argument for smoothing outside [0, 1) or class
+  // weights that check_class_weights rejects.
   explicit SoftmaxCrossEntropy(CrossEntropyOptions options = {});
 
   std::string spec() const override;  // "ce:smoothing=0.1"
@@ -71,6 +73,13 @@ class SoftmaxCrossEntropy : public LossBase<SoftmaxCrossEntropy> {
 
   CrossEntropyOptions options_;
 };
+
+// Throws std::invalid_argument naming `loss` unless every weight is 0 or
+// in [kFloatMin, kMaxLossScale] (losses/loss.h) and, when there are any,
+// at least one is positive. Shared by ce and weighted_ce, so that each
+// names itself.
+void check_class_weights(const std::string& loss,
+                         std::span<const double> weights);
 
 // The fused kernel behind every softmax cross-entropy in losslab:
 //   l_i = sum_{j : r_ij > 0} r_ij (lse(z_i) - z_ij)     N x K -> N x 1

@@ -14,9 +14,17 @@
 namespace losslab {
 
 FocalLoss::FocalLoss(FocalOptions options) : options_(options) {
-  if (!std::isfinite(options_.gamma) || options_.gamma < 0) {
+  // gamma is used in float: gamma = 1e308 became inf, and 0 * inf gave
+  // NaN. Finite in float is not enough: the backward of
+  // exp(gamma log(1 - p_t)) * fl multiplies fl = -log p_t, about |z| when
+  // p_t is small, by gamma; with gamma = 1e37 and z = -200 that is inf,
+  // and inf * s(-200) = inf * 0 a NaN gradient. Hence gamma <=
+  // kMaxLossScale (losses/loss.h).
+  if (!(options_.gamma >= 0 && options_.gamma <= kMaxLossScale)) {
     throw std::invalid_argument("focal: gamma " + spec_number(options_.gamma) +
-                                " is invalid; expected a finite value >= 0");
+                                " is invalid; expected a value in [0, " +
+                                spec_number(kMaxLossScale) +
+                                "] (a larger gamma overflows float)");
   }
   if (!std::isfinite(options_.alpha) || options_.alpha > 1) {
     throw std::invalid_argument("focal: alpha " + spec_number(options_.alpha) +
@@ -99,7 +107,7 @@ LossEntry FocalLoss::entry() {
   return {
       {"focal",
        "focal loss (Lin et al. 2017): -alpha_t (1 - p_t)^gamma log p_t",
-       {{"gamma", "2", "focusing exponent, >= 0 (0 gives bce / ce)"},
+       {{"gamma", "2", "focusing exponent in [0, 1e30] (0 gives bce / ce)"},
         {"alpha", "-1", "positive-class weight in [0, 1]; < 0: none"},
         {"link", "sigmoid", "sigmoid (per output) or softmax"}}},
       [](const LossArgs& args, const LossContext&) -> std::unique_ptr<Loss> {

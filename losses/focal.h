@@ -18,8 +18,10 @@
 // gamma = 0 the factor is skipped, so focal equals bce (sigmoid) or ce
 // (softmax) exactly, value and gradient.
 //
-// Parameters: gamma >= 0 (default 2), alpha in [0, 1] or < 0 for none
-// (default -1; the paper pairs gamma = 2 with alpha = 0.25), link.
+// Parameters: gamma in [0, kMaxLossScale = 1e30] (default 2; the bound
+// keeps gamma (-log p_t) in the backward finite in float, see
+// losses/loss.h), alpha in [0, 1] or < 0 for none (default -1; the paper
+// pairs gamma = 2 with alpha = 0.25), link.
 // Throws std::invalid_argument for a bad parameter, shape or target.
 #pragma once
 

@@ -9,10 +9,14 @@
 namespace losslab {
 
 GeneralizedCrossEntropy::GeneralizedCrossEntropy(double q) : q_(q) {
-  if (!(q > 0 && q <= 1)) {
-    throw std::invalid_argument("gce: q " + spec_number(q) +
-                                " is outside (0, 1]; expected e.g. 0.7 "
-                                "(use ce for the q -> 0 limit)");
+  // q >= kFloatMin: the loss uses q and 1/q in float. Below kFloatMin q is
+  // a subnormal, which training flushes to 0 (the loss and its gradient
+  // vanish), and below 1 / FLT_MAX = 2.9e-39, 1/q is inf (a NaN loss).
+  if (!(q >= kFloatMin && q <= 1)) {
+    throw std::invalid_argument("gce: q " + spec_number(q) + " is outside [" +
+                                spec_number(kFloatMin) +
+                                ", 1]; expected e.g. 0.7 (use ce for the "
+                                "q -> 0 limit)");
   }
 }
 

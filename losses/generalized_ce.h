@@ -9,9 +9,10 @@
 // is finite for any finite logits. At q = 1 the loss is 1 - p_t, i.e. half
 // the L1 distance between p and the one-hot target.
 //
-// Parameter: q in (0, 1] (default 0.7, the paper's). Shapes: logits N x K
-// (K >= 2), targets N indices. Throws std::invalid_argument for a bad q,
-// shape or target.
+// Parameter: q in [kFloatMin, 1] (default 0.7, the paper's), i.e. (0, 1]
+// with q a normal float, so that q and 1/q keep their meaning in float
+// (losses/loss.h). Shapes: logits N x K (K >= 2), targets N indices.
+// Throws std::invalid_argument for a bad q, shape or target.
 //
 // Limitation: the truncated variant (L_q clipped at a threshold k, with
 // the pruning schedule of the paper) is not implemented.

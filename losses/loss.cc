@@ -224,6 +224,11 @@ std::string spec_number(double x) {
   return std::string(buf, res.ptr);
 }
 
+bool fits_float(double x) {
+  const double a = std::abs(x);
+  return a == 0 || (a >= kFloatMin && a <= kFloatMax);
+}
+
 #define LOSSLAB_INSTANTIATE_LOSS_HELPERS(T)                                \
   template void check_loss_inputs(const Loss&, const Tensor<T>&,           \
                                   std::span<const int>,                    \

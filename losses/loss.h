@@ -41,9 +41,11 @@
 //   4. entry() returns {{name, one-line description, {{param, default,
 //      help}, ...}}, factory}; the factory reads LossArgs::number / text /
 //      numbers (losses/registry.h), so defaults are written once and
-//      listed by the CLI. Register it with one line in the table in
-//      losses/registry.cc, `MyLoss::entry(),` (plus its #include). No
-//      switch, no enum.
+//      listed by the CLI; those already reject a number that does not fit
+//      float, and the constructor bounds a parameter that multiplies a
+//      loss term by kMaxLossScale (see "Parameter ranges" below).
+//      Register it with one line in the table in losses/registry.cc,
+//      `MyLoss::entry(),` (plus its #include). No switch, no enum.
 //   5. Write tests/losses/<name>_test.cc with at least: a value computed by
 //      hand (arithmetic in a comment), gradients against finite
 //      differences for every reduction (expect_gradcheck_all_reductions in
@@ -67,6 +69,10 @@
 //     (binary), the target of row i is y_i in {0, 1}; with O >= 2 sigmoid
 //     outputs, the target row is one-hot. Logits may hold -inf (a masked
 //     class), never NaN.
+//   * Parameters are double but every loss computes in float, so each
+//     must keep its meaning in float (see "Parameter ranges" below): the
+//     registry rejects any spec number that does not fit float, and a
+//     parameter that scales the loss's terms is at most kMaxLossScale.
 //   * Errors: std::invalid_argument "<loss>: what is wrong; expected X,
 //     got Y" for a caller mistake; no loss prints or logs.
 #pragma once
@@ -198,6 +204,38 @@ OutputKind parse_link(const std::string& loss_name, const std::string& text);
 // A number as written in a spec: the shortest text that reads back to the
 // same double, e.g. "0.25", "2", "-4".
 std::string spec_number(double x);
+
+// ---------------------------------------------------------------------------
+// Parameter ranges
+// ---------------------------------------------------------------------------
+
+// A parameter is checked in double but used in float, so it must fit
+// float: be 0 or have a magnitude in [kFloatMin, kFloatMax]. Past
+// kFloatMax it would become inf (and the conversion is undefined
+// behaviour); below kFloatMin it is a subnormal, which train() flushes to
+// 0 (FlushDenormals): class weights of 1e-40, positive in double, are all
+// 0 in training, so every mean is 0/0; and gce's q = 1e-40 has 1/q = 1e40,
+// inf in float.
+// LossArgs::number and numbers (losses/registry.h) apply this to every
+// spec number. The bounds are FLT_MIN rounded up and FLT_MAX rounded to 8
+// digits (a value up to it still rounds to FLT_MAX), as error messages
+// print them.
+inline constexpr double kFloatMin = 1.1754944e-38;
+inline constexpr double kFloatMax = 3.4028235e38;
+// Whether x is 0 or has a magnitude in [kFloatMin, kFloatMax]; false for
+// NaN and inf.
+bool fits_float(double x);
+
+// The largest value a loss accepts for a parameter that scales its terms:
+// class weights, bce's pos_weight, focal's gamma, sce's alpha, beta and
+// beta * -A. Fitting float is not enough, because the scaled term grows
+// like |z| for a confidently wrong logit z (-log p_t is about |z|): bce
+// multiplies it by pos_weight in the value, focal by gamma in the
+// backward of exp(gamma log(1 - p_t)), and a batch then sums N of them in
+// float. 1e30 leaves a factor of 3.4e8 below FLT_MAX for |z| times N, so
+// that only logits far outside training's range overflow; pos_weight =
+// 1e38 overflowed once a term passed 3.4.
+inline constexpr double kMaxLossScale = 1e30;
 
 // Implements both forward overloads of Loss through Derived::per_sample:
 // check_loss_inputs, then per_sample, then reduce_loss.

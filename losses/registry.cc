@@ -99,16 +99,30 @@ std::vector<std::pair<std::string, std::string>> parse_params(
   return out;
 }
 
+// A spec number: a finite decimal that fits float (fits_float in
+// losses/loss.h), since every loss computes in float. Checked here, where
+// every loss's parameters pass, so no loss can forget it; each loss then
+// checks its own range.
 double parse_number(std::string_view text, const std::string& where) {
   std::string_view t = trim(text);
   double x = 0;
   if (!t.empty() && t.front() == '+') t.remove_prefix(1);
   auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), x);
-  if (t.empty() || ec != std::errc() || end != t.data() + t.size() ||
-      !std::isfinite(x)) {
+  // from_chars reports a decimal past the range of double (1e400, 1e-400)
+  // as out of range but still consumes it: a range error, not a syntax one.
+  const bool out_of_double = ec == std::errc::result_out_of_range;
+  if (t.empty() || (ec != std::errc() && !out_of_double) ||
+      end != t.data() + t.size() || std::isnan(x) || std::isinf(x)) {
     throw std::invalid_argument(where + "='" + std::string(text) +
                                 "' is not a number; expected a finite "
                                 "decimal such as 0.25");
+  }
+  if (out_of_double || !fits_float(x)) {
+    throw std::invalid_argument(
+        where + "='" + std::string(text) +
+        "' is outside the float range; expected 0 or a magnitude in [" +
+        spec_number(kFloatMin) + ", " + spec_number(kFloatMax) +
+        "] (losses compute in float)");
   }
   return x;
 }

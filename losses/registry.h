@@ -58,9 +58,14 @@ class LossArgs {
   bool has(std::string_view key) const;
   // The value given for `key`, or its default.
   const std::string& text(std::string_view key) const;
-  // text(key) as a finite number; throws std::invalid_argument otherwise.
+  // text(key) as a number that fits float: 0 or a magnitude in
+  // [kFloatMin, kFloatMax] (losses/loss.h), since losses compute in float.
+  // Throws std::invalid_argument for text that is not a finite decimal,
+  // and for a value outside that range, naming the loss, the parameter,
+  // the text and the range.
   double number(std::string_view key) const;
-  // text(key) as a ';'-separated list of finite numbers ("" gives {}).
+  // text(key) as a ';'-separated list of such numbers ("" gives {}); an
+  // error names the item's index.
   std::vector<double> numbers(std::string_view key) const;
 
  private:
@@ -82,8 +87,8 @@ struct LossEntry {
 
 // Builds the loss named by `spec`. Throws std::invalid_argument for a
 // malformed spec, an unknown name (the message lists every loss), an
-// unknown parameter (the message lists the loss's parameters) or a bad
-// value.
+// unknown parameter (the message lists the loss's parameters), a number
+// that does not fit float, or a value outside the loss's range.
 std::unique_ptr<Loss> make_loss(std::string_view spec, const LossContext& ctx);
 
 // Every registered loss, sorted by name, with its parameters and defaults.

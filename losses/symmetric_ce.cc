@@ -1,7 +1,6 @@
 // Symmetric cross-entropy composed from log_softmax, gather and exp.
 #include "losses/symmetric_ce.h"
 
-#include <cmath>
 #include <stdexcept>
 
 #include "losses/registry.h"
@@ -10,18 +9,30 @@ namespace losslab {
 
 SymmetricCrossEntropy::SymmetricCrossEntropy(SymmetricCeOptions options)
     : options_(options) {
+  // Each scale is at most kMaxLossScale so that the float terms stay
+  // finite: alpha multiplies CE (about |z| when wrong), and RCE =
+  // -A (1 - p_t) reaches -A, which beta then multiplies, hence the bound
+  // on beta * -A too (A = -1e20 with beta = 1e20 gave inf).
   const SymmetricCeOptions& o = options_;
-  if (!std::isfinite(o.alpha) || !std::isfinite(o.beta) || o.alpha < 0 ||
-      o.beta < 0 || o.alpha + o.beta == 0) {
-    throw std::invalid_argument(
-        "sce: alpha " + spec_number(o.alpha) + " and beta " +
-        spec_number(o.beta) +
-        " are invalid; expected finite values >= 0, not both 0");
+  const std::string max = spec_number(kMaxLossScale);
+  auto in_scale = [](double x) { return x >= 0 && x <= kMaxLossScale; };
+  if (!in_scale(o.alpha) || !in_scale(o.beta) || o.alpha + o.beta == 0) {
+    throw std::invalid_argument("sce: alpha " + spec_number(o.alpha) +
+                                " and beta " + spec_number(o.beta) +
+                                " are invalid; expected values in [0, " + max +
+                                "], not both 0");
   }
-  if (!std::isfinite(o.A) || o.A >= 0) {
+  if (!(o.A >= -kMaxLossScale && o.A < 0)) {
     throw std::invalid_argument("sce: A " + spec_number(o.A) +
-                                " is invalid; expected a finite value < 0 "
-                                "(it stands in for log 0)");
+                                " is invalid; expected a value in [-" + max +
+                                ", 0) (it stands in for log 0)");
+  }
+  if (o.beta * -o.A > kMaxLossScale) {
+    throw std::invalid_argument(
+        "sce: beta " + spec_number(o.beta) + " times -A " + spec_number(-o.A) +
+        " is " + spec_number(o.beta * -o.A) + "; expected at most " + max +
+        " (it is the largest reverse-CE term, which must stay finite in "
+        "float)");
   }
 }
 
@@ -48,9 +59,9 @@ LossEntry SymmetricCrossEntropy::entry() {
       {"sce",
        "symmetric cross-entropy (Wang et al. 2019): alpha CE + beta "
        "reverse CE",
-       {{"alpha", "0.1", "weight of CE, >= 0"},
-        {"beta", "1", "weight of reverse CE, >= 0"},
-        {"A", "-4", "the value that stands in for log 0, < 0"}}},
+       {{"alpha", "0.1", "weight of CE, in [0, 1e30]"},
+        {"beta", "1", "weight of reverse CE, in [0, 1e30]"},
+        {"A", "-4", "stands in for log 0, in [-1e30, 0); beta * -A <= 1e30"}}},
       [](const LossArgs& args, const LossContext&) -> std::unique_ptr<Loss> {
         SymmetricCeOptions o;
         o.alpha = args.number("alpha");

@@ -10,8 +10,10 @@
 // logits, and the gradient is finite for any finite logits:
 //   dSCE/dz = (alpha - beta A p_t) (p - onehot).
 //
-// Parameters: alpha >= 0 (default 0.1), beta >= 0 (default 1), not both
-// 0; A < 0 (default -4); the defaults are the paper's CIFAR-10 setting.
+// Parameters: alpha and beta in [0, kMaxLossScale = 1e30] (defaults 0.1
+// and 1), not both 0; A in [-1e30, 0) (default -4), with beta (-A), the
+// largest RCE term, at most 1e30 (losses/loss.h); the defaults are the
+// paper's CIFAR-10 setting.
 // Shapes: logits N x K (K >= 2), targets N indices. Throws
 // std::invalid_argument for a bad parameter, shape or target.
 #pragma once

@@ -26,6 +26,17 @@ void check_counts(const char* where, std::span<const std::int64_t> counts) {
   }
 }
 
+// The weights, checked under weighted_ce's name before the base class
+// checks them again as ce's.
+std::vector<double> checked_weights(std::vector<double> w) {
+  if (w.empty()) {
+    throw std::invalid_argument(
+        "weighted_ce: no class weights; expected one per class");
+  }
+  check_class_weights("weighted_ce", w);
+  return w;
+}
+
 std::string join_weights(const std::vector<double>& w) {
   std::string out;
   for (double x : w) {
@@ -112,15 +123,10 @@ std::vector<double> effective_number_weights(
 
 WeightedCrossEntropy::WeightedCrossEntropy(std::vector<double> class_weights,
                                            std::string spec_params)
-    : SoftmaxCrossEntropy({0.0, class_weights}),
+    : SoftmaxCrossEntropy({0.0, checked_weights(class_weights)}),
       spec_params_(spec_params.empty()
                        ? "weights=" + join_weights(class_weights)
-                       : std::move(spec_params)) {
-  if (class_weights.empty()) {
-    throw std::invalid_argument(
-        "weighted_ce: no class weights; expected one per class");
-  }
-}
+                       : std::move(spec_params)) {}
 
 std::string WeightedCrossEntropy::spec() const {
   return "weighted_ce:" + spec_params_;
@@ -130,7 +136,8 @@ LossEntry WeightedCrossEntropy::entry() {
   return {{"weighted_ce",
            "class-weighted softmax cross-entropy; mean divides by the sum "
            "of target weights",
-           {{"weights", "", "class weights w0;w1;... (sets mode=given)"},
+           {{"weights", "",
+             "class weights w0;w1;..., each in [0, 1e30] (sets mode=given)"},
             {"mode", "inverse",
              "given | inverse (n / (K n_c)) | effective (Cui et al. 2019)"},
             {"beta", "0.999", "beta of the effective number, in [0, 1)"}}},

@@ -14,9 +14,11 @@
 // The loss is SoftmaxCrossEntropy with class weights (losses/
 // cross_entropy.h), so forward_soft gives the same value for one-hot rows.
 //
-// Throws std::invalid_argument for a weight count other than K, a negative
-// or non-finite weight, missing counts, a class with no training samples
-// (its inverse weight would be infinite), or beta outside [0, 1).
+// Throws std::invalid_argument for a weight count other than K, a weight
+// other than 0 or a value in [kFloatMin, kMaxLossScale = 1e30] (the range
+// in which w_c times a loss term stays finite in float, losses/loss.h),
+// all weights 0, missing counts, a class with no training samples (its
+// inverse weight would be infinite), or beta outside [0, 1).
 #pragma once
 
 #include <cstdint>

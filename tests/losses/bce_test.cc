@@ -77,6 +77,19 @@ TEST(BceWithLogitsTest, GradientMatchesFiniteDifferences) {
       BceWithLogits(2.5), testing::random_tensor(4, 3, 52), {0, 2, 1, 0});
 }
 
+TEST(BceWithLogitsTest, PosWeightAtMaxLossScaleStaysFiniteInFloat) {
+  // z = -100, y = 1, pw = 1e30: -log s(-100) = 100 + log1p(e^-100) = 100
+  // in float, so l = 1e32; gradient pw (s(z) - 1) = -1e30.
+  BceWithLogits bce(1e30);
+  Tensor<float> z(1, 1, {-100.0f});
+  EXPECT_NEAR(loss_value(bce, z, {1}).item(), 1e32f, 1e32f * 1e-6f);
+  EXPECT_NEAR(loss_grad(bce, z, {1}).item(), -1e30f, 1e30f * 1e-6f);
+}
+
+TEST(BceWithLogitsTest, RejectsPosWeightPastMaxLossScale) {
+  EXPECT_THROW(BceWithLogits(1e31), std::invalid_argument);
+}
+
 TEST(BceWithLogitsTest, RejectsBadTargetAndPosWeight) {
   EXPECT_THROW(loss_value(BceWithLogits(), Tensor<double>(2, 1), {0, 2}),
                std::invalid_argument);

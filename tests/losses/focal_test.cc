@@ -133,6 +133,27 @@ TEST(FocalLossTest, SoftmaxSaturatedGradientIsFinite) {
   EXPECT_NEAR(g[3], -1.0f, 1e-6f);
 }
 
+TEST(FocalLossTest, GammaAtMaxLossScaleKeepsFloatGradientFinite) {
+  // z = -200, y = 1, gamma = 1e30, sum: t = -200, fl0 = -log s(-200) = 200
+  // and log s(200) rounds to 0 in float, so the factor is exp(0) = 1 and
+  // the loss 200. Backward: 200 * gamma = 2e32 (finite; with gamma = 1e37
+  // it was inf, and inf * s(-200) = inf * 0 = NaN), times s(-200) = 0,
+  // plus the CE path -s(200) = -1: gradient -1.
+  FocalLoss focal({.gamma = 1e30, .alpha = -1});
+  Tensor<float> z(1, 1, {-200.0f});
+  EXPECT_NEAR(loss_value(focal, z, {1}, Reduction::kSum).item(), 200.0f, 1e-4f);
+  EXPECT_NEAR(loss_grad(focal, z, {1}, Reduction::kSum).item(), -1.0f, 1e-6f);
+}
+
+TEST(FocalLossTest, RejectsGammaPastMaxLossScale) {
+  EXPECT_THROW(FocalLoss({.gamma = 1e31, .alpha = -1}), std::invalid_argument);
+}
+
+TEST(FocalLossTest, RejectsNanGamma) {
+  EXPECT_THROW(FocalLoss({.gamma = std::nan(""), .alpha = -1}),
+               std::invalid_argument);
+}
+
 TEST(FocalLossTest, RejectsBadParameters) {
   EXPECT_THROW(FocalLoss({.gamma = -1, .alpha = -1}), std::invalid_argument);
   EXPECT_THROW(FocalLoss({.gamma = 2, .alpha = 2}), std::invalid_argument);

@@ -49,6 +49,12 @@ TEST(GeneralizedCrossEntropyTest, GradientMatchesFiniteDifferences) {
                                            {0, 1, 2, 0});
 }
 
+TEST(GeneralizedCrossEntropyTest, RejectsSubnormalQ) {
+  // q = 1e-40 > 0 in double, but subnormal in float, and 1/q = 1e40 is
+  // past FLT_MAX: the float loss was NaN.
+  EXPECT_THROW(GeneralizedCrossEntropy(1e-40), std::invalid_argument);
+}
+
 TEST(GeneralizedCrossEntropyTest, RejectsQOutsideRange) {
   EXPECT_THROW(GeneralizedCrossEntropy(0.0), std::invalid_argument);
   EXPECT_THROW(GeneralizedCrossEntropy(1.5), std::invalid_argument);

@@ -92,6 +92,85 @@ TEST(LossRegistryTest, NumberErrorNamesParameterAndText) {
             "decimal such as 0.25");
 }
 
+// ---------------------------------------------------------------------------
+// Numbers that do not fit float (losses compute in float)
+// ---------------------------------------------------------------------------
+
+// What follows `<loss>: parameter <key>='<text>` in the message for a
+// number outside the float range: FLT_MIN rounded up, FLT_MAX to 8 digits.
+const std::string kOutsideFloat =
+    "' is outside the float range; expected 0 or a magnitude in "
+    "[1.1754944e-38, 3.4028235e+38] (losses compute in float)";
+
+TEST(LossRegistryTest, RejectsNumberPastFloatMax) {
+  // 1e308 is finite in double but inf in float (max 3.4e38).
+  EXPECT_EQ(error_of("focal:gamma=1e308"),
+            "focal: parameter gamma='1e308" + kOutsideFloat);
+}
+
+TEST(LossRegistryTest, RejectsNumberJustPastThePrintedFloatMax) {
+  // 3.4028236e38 lies past FLT_MAX + half an ulp (3.40282357e38), so it
+  // rounds to inf in float. alpha < 0 is otherwise accepted.
+  EXPECT_EQ(error_of("focal:alpha=-3.4028236e38"),
+            "focal: parameter alpha='-3.4028236e38" + kOutsideFloat);
+}
+
+TEST(LossRegistryTest, RejectsNumberPastDoubleAsOutOfRange) {
+  // 1e400 is spelt correctly; it was reported as "not a number".
+  EXPECT_EQ(error_of("bce:pos_weight=1e400"),
+            "bce: parameter pos_weight='1e400" + kOutsideFloat);
+}
+
+TEST(LossRegistryTest, RejectsSubnormalNumber) {
+  // 1e-40 < FLT_MIN: a subnormal in float (0 in training); for gce,
+  // 1/q = 1e40 was inf in float and the loss NaN.
+  EXPECT_EQ(error_of("gce:q=1e-40"), "gce: parameter q='1e-40" + kOutsideFloat);
+}
+
+TEST(LossRegistryTest, RejectsListItemPastFloatMax) {
+  EXPECT_EQ(error_of("weighted_ce:weights=1;1e39"),
+            "weighted_ce: parameter weights item 1='1e39" + kOutsideFloat);
+}
+
+TEST(LossRegistryTest, AcceptsTheEndsOfTheFloatRangeAndZero) {
+  EXPECT_NO_THROW(make_loss("focal:alpha=-3.4028235e+38", kCtx));
+  EXPECT_NO_THROW(make_loss("focal:gamma=1.1754944e-38", kCtx));
+  EXPECT_NO_THROW(make_loss("bce:pos_weight=0", kCtx));
+}
+
+// ---------------------------------------------------------------------------
+// Parameters that scale a loss term: at most kMaxLossScale = 1e30
+// ---------------------------------------------------------------------------
+
+TEST(LossRegistryTest, FocalGammaPastScaleNamesTheRange) {
+  EXPECT_EQ(error_of("focal:gamma=1e38"),
+            "focal: gamma 1e+38 is invalid; expected a value in [0, 1e+30] "
+            "(a larger gamma overflows float)");
+}
+
+TEST(LossRegistryTest, PosWeightPastScaleNamesTheRange) {
+  // 1e38 fits float, but 1e38 times a term of 4 does not.
+  EXPECT_EQ(error_of("bce:pos_weight=1e38"),
+            "bce: pos_weight 1e+38 is invalid; expected a value in [0, 1e+30] "
+            "(a larger weight overflows float)");
+}
+
+TEST(LossRegistryTest, ClassWeightPastScaleNamesWeightedCe) {
+  // The spec says weighted_ce, so the message does too, not its base ce.
+  EXPECT_EQ(error_of("weighted_ce:weights=1;1e38"),
+            "weighted_ce: class weight 1e+38 of class 1 is invalid; expected "
+            "0 or a value in [1.1754944e-38, 1e+30] (outside it, weighted "
+            "terms vanish or overflow in float)");
+}
+
+TEST(LossRegistryTest, SceBetaTimesMinusAPastScaleNamesTheProduct) {
+  // Each is within 1e30, but the reverse-CE term reaches 1e20 * 1e20.
+  EXPECT_EQ(error_of("sce:beta=1e20,A=-1e20"),
+            "sce: beta 1e+20 times -A 1e+20 is 1e+40; expected at most 1e+30 "
+            "(it is the largest reverse-CE term, which must stay finite in "
+            "float)");
+}
+
 // No loss produces an inf or NaN on ordinary inputs, in any intermediate
 // value or gradient: the tape's anomaly mode would throw.
 TEST(LossRegistryTest, EveryLossPassesAnomalyMode) {

@@ -49,6 +49,33 @@ TEST(SymmetricCrossEntropyTest, LargeLogitsStayExact) {
   EXPECT_NEAR(g[1], -0.1f, 1e-7f);
 }
 
+TEST(SymmetricCrossEntropyTest, BetaTimesMinusAAtMaxLossScaleIsFinite) {
+  // Float, z = [0, 0], target 0, alpha 0.1, beta 1e15, A = -1e15
+  // (beta * -A = 1e30): RCE = 1e15 * 0.5, SCE = 0.1 log 2 + 5e29 = 5e29;
+  // gradient (alpha - beta A p_t) (p - e) = 5e29 * [-0.5, 0.5].
+  SymmetricCrossEntropy sce({.alpha = 0.1, .beta = 1e15, .A = -1e15});
+  Tensor<float> z(1, 2);
+  EXPECT_NEAR(loss_value(sce, z, {0}).item(), 5e29f, 5e29f * 1e-6f);
+  Tensor<float> g = loss_grad(sce, z, {0});
+  EXPECT_NEAR(g[0], -2.5e29f, 2.5e29f * 1e-6f);
+  EXPECT_NEAR(g[1], 2.5e29f, 2.5e29f * 1e-6f);
+}
+
+TEST(SymmetricCrossEntropyTest, RejectsAlphaPastMaxLossScale) {
+  EXPECT_THROW(SymmetricCrossEntropy({.alpha = 1e31, .beta = 1, .A = -4}),
+               std::invalid_argument);
+}
+
+TEST(SymmetricCrossEntropyTest, RejectsAPastMaxLossScale) {
+  EXPECT_THROW(SymmetricCrossEntropy({.alpha = 0.1, .beta = 1, .A = -1e31}),
+               std::invalid_argument);
+}
+
+TEST(SymmetricCrossEntropyTest, RejectsBetaTimesMinusAPastMaxLossScale) {
+  EXPECT_THROW(SymmetricCrossEntropy({.alpha = 0.1, .beta = 1e20, .A = -1e20}),
+               std::invalid_argument);
+}
+
 TEST(SymmetricCrossEntropyTest, RejectsBadParameters) {
   EXPECT_THROW(SymmetricCrossEntropy({.alpha = 0, .beta = 0, .A = -4}),
                std::invalid_argument);

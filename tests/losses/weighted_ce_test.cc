@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <stdexcept>
 
 #include "losses/registry.h"
@@ -115,6 +116,25 @@ TEST(ClassWeightsTest, RejectsEmptyClassAndBadBeta) {
   EXPECT_THROW(inverse_frequency_weights(counts), std::invalid_argument);
   std::vector<std::int64_t> ok = {10, 5};
   EXPECT_THROW(effective_number_weights(ok, 1.0), std::invalid_argument);
+}
+
+TEST(WeightedCrossEntropyTest, WeightsAtMaxLossScaleGiveTheUnweightedMean) {
+  // Float, z = 0 (4 x 3), every weight 1e30: l_i = 1e30 log 3, so
+  // sum = 4e30 log 3 (finite) and mean = 4e30 log 3 / 4e30 = log 3.
+  WeightedCrossEntropy loss({1e30, 1e30, 1e30});
+  EXPECT_NEAR(loss_value(loss, Tensor<float>(4, 3), {0, 1, 2, 0}).item(),
+              std::log(3.0f), 1e-6f);
+}
+
+TEST(WeightedCrossEntropyTest, RejectsWeightPastMaxLossScale) {
+  EXPECT_THROW(WeightedCrossEntropy({1, 1e31, 1}), std::invalid_argument);
+}
+
+TEST(WeightedCrossEntropyTest, RejectsSubnormalWeights) {
+  // Positive in double, but 0 once training flushes subnormals: every
+  // mean would be 0 / 0.
+  EXPECT_THROW(WeightedCrossEntropy({1e-40, 1e-40, 1e-40}),
+               std::invalid_argument);
 }
 
 TEST(WeightedCrossEntropyRegistryTest, GivenWeightsMatchCase) {

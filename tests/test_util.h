@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <random>
+#include <string>
 
 #include "autograd/gradcheck.h"
 #include "autograd/tensor.h"
@@ -19,6 +20,18 @@ inline Tensor<double> random_tensor(int rows, int cols, std::uint64_t seed,
   Tensor<double> t(rows, cols);
   for (std::size_t i = 0; i < t.size(); ++i) t[i] = dist(rng);
   return t;
+}
+
+// The what() of the exception of type E that f throws, or "<no throw>"
+// (an exception of another type propagates and fails the test).
+template <class E, class F>
+std::string message_of(F&& f) {
+  try {
+    f();
+  } catch (const E& e) {
+    return e.what();
+  }
+  return "<no throw>";
 }
 
 }  // namespace losslab::testing

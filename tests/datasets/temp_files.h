@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/test_util.h"
 #include "tests/test_util/temp_dir.h"
 
 namespace losslab::testing {
@@ -49,18 +50,6 @@ inline std::vector<uint8_t> concat(std::vector<uint8_t> a,
                                    const std::vector<uint8_t>& b) {
   a.insert(a.end(), b.begin(), b.end());
   return a;
-}
-
-// The what() of the exception of type E that f throws, or "<no throw>"
-// (an exception of another type propagates and fails the test).
-template <class E, class F>
-std::string message_of(F&& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  }
-  return "<no throw>";
 }
 
 }  // namespace losslab::testing

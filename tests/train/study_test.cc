@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/test_util.h"
 #include "tests/test_util/temp_dir.h"
 #include "train/atomic_file.h"
 #include "train/report.h"
@@ -29,6 +30,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
+using testing::message_of;
 using testing::TempDir;
 
 // A small synthetic study: `losses` x 2 noise settings x 2 seeds.
@@ -66,17 +68,6 @@ std::vector<std::string> lines_of(const std::string& text) {
   return out;
 }
 
-// Message of the std::invalid_argument thrown by `f`, or "" if none.
-template <class F>
-std::string invalid_argument_message(F f) {
-  try {
-    f();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "";
-}
-
 // ---------------------------------------------------------------------------
 // Parsing
 // ---------------------------------------------------------------------------
@@ -98,7 +89,7 @@ TEST(StudyParseTest, ReadsSettingsAndGrid) {
 TEST(StudyParseTest, UnknownKeyNamesFileKeyAndLine) {
   std::string text = tiny_study() + "[[grid]]\nlosses = [\"ce\"]\nnoize = []\n";
   std::string m =
-      invalid_argument_message([&] { parse_study(text, "s.toml"); });
+      message_of<std::invalid_argument>([&] { parse_study(text, "s.toml"); });
   // The study text has 15 lines; noize is on line 18.
   EXPECT_NE(m.find("s.toml:18: grid[1].noize: unknown key"), std::string::npos)
       << m;
@@ -109,7 +100,7 @@ TEST(StudyParseTest, NameThatLeavesTheRunsFolderIsAnError) {
   std::string text = tiny_study();
   text.replace(text.find("\"tiny\""), 6, "\"../x\"");
   std::string m =
-      invalid_argument_message([&] { parse_study(text, "s.toml"); });
+      message_of<std::invalid_argument>([&] { parse_study(text, "s.toml"); });
   EXPECT_NE(m.find("s.toml:1: name: expected a name of letters"),
             std::string::npos)
       << m;
@@ -124,7 +115,7 @@ TEST(StudyParseTest, NameWithDotsInsideIsAccepted) {
 TEST(StudyParseTest, WrongTypeNamesKeyAndLine) {
   std::string text = "name = \"x\"\n[training]\nepochs = \"ten\"\n";
   std::string m =
-      invalid_argument_message([&] { parse_study(text, "s.toml"); });
+      message_of<std::invalid_argument>([&] { parse_study(text, "s.toml"); });
   EXPECT_NE(m.find("s.toml:3: training.epochs: expected an integer, got "
                    "string"),
             std::string::npos)
@@ -134,7 +125,7 @@ TEST(StudyParseTest, WrongTypeNamesKeyAndLine) {
 TEST(StudyParseTest, OutOfRangeValueIsAnError) {
   std::string text = "name = \"x\"\n[training]\nbatch_size = 0\n";
   std::string m =
-      invalid_argument_message([&] { parse_study(text, "s.toml"); });
+      message_of<std::invalid_argument>([&] { parse_study(text, "s.toml"); });
   EXPECT_NE(m.find("s.toml:3: training.batch_size: expected an integer >= "
                    "1, got 0"),
             std::string::npos)
@@ -142,7 +133,7 @@ TEST(StudyParseTest, OutOfRangeValueIsAnError) {
 }
 
 TEST(StudyParseTest, SyntaxErrorNamesLine) {
-  std::string m = invalid_argument_message(
+  std::string m = message_of<std::invalid_argument>(
       [&] { parse_study("name = \"x\"\n[data\n", "s.toml"); });
   EXPECT_NE(m.find("s.toml:2: invalid TOML"), std::string::npos) << m;
 }
@@ -150,7 +141,7 @@ TEST(StudyParseTest, SyntaxErrorNamesLine) {
 TEST(StudyParseTest, GridWithoutLossesIsAnError) {
   std::string text = "name = \"x\"\n[[grid]]\nseeds = [1]\n";
   std::string m =
-      invalid_argument_message([&] { parse_study(text, "s.toml"); });
+      message_of<std::invalid_argument>([&] { parse_study(text, "s.toml"); });
   EXPECT_NE(m.find("missing key 'losses'"), std::string::npos) << m;
 }
 
@@ -162,8 +153,8 @@ TEST(StudyValidateTest, BadLossSpecNamesItsLine) {
   Study s = parse_study(tiny_study(R"("ce",
   "focal:gama=2")"),
                         "s.toml");
-  std::string m =
-      invalid_argument_message([&] { validate_study(s, expand_runs(s)); });
+  std::string m = message_of<std::invalid_argument>(
+      [&] { validate_study(s, expand_runs(s)); });
   // losses = ["ce", starts on line 13; the bad spec is on line 14.
   EXPECT_NE(m.find("s.toml:14: losses: 'focal:gama=2'"), std::string::npos)
       << m;
@@ -173,8 +164,8 @@ TEST(StudyValidateTest, BadNoiseSpecIsAnError) {
   std::string text = tiny_study();
   text.replace(text.find("symmetric:0.2"), 13, "symmetric:2");
   Study s = parse_study(text, "s.toml");
-  std::string m =
-      invalid_argument_message([&] { validate_study(s, expand_runs(s)); });
+  std::string m = message_of<std::invalid_argument>(
+      [&] { validate_study(s, expand_runs(s)); });
   EXPECT_NE(m.find("s.toml:14: noise: "), std::string::npos) << m;
 }
 
@@ -189,8 +180,8 @@ TEST(StudyValidateTest, ImbalanceClassTheDataLacksIsAnError) {
   std::string text = tiny_study();
   text += "imbalance = [\"binary:5:0:10\"]\n";
   Study s = parse_study(text, "s.toml");
-  std::string m =
-      invalid_argument_message([&] { validate_study(s, expand_runs(s)); });
+  std::string m = message_of<std::invalid_argument>(
+      [&] { validate_study(s, expand_runs(s)); });
   EXPECT_NE(m.find("s.toml: data (imbalance 'binary:5:0:10'"),
             std::string::npos)
       << m;
@@ -202,8 +193,8 @@ TEST(StudyValidateTest, BatchLargerThanTheSetWithDropLastIsAnError) {
   text.replace(text.find("batch_size = 32"), 15,
                "batch_size = 512\ndrop_last = true");
   Study s = parse_study(text, "s.toml");
-  std::string m =
-      invalid_argument_message([&] { validate_study(s, expand_runs(s)); });
+  std::string m = message_of<std::invalid_argument>(
+      [&] { validate_study(s, expand_runs(s)); });
   EXPECT_NE(m.find("drop_last"), std::string::npos) << m;
   EXPECT_NE(m.find("s.toml: data"), std::string::npos) << m;
 }

@@ -148,13 +148,24 @@ long small_tile(bool ta, bool tb, long split, long other, long K) {
   return aligned <= widest ? aligned : even;
 }
 
-// cblas_sgemm, tiled by small_tile() when that pays (see above).
+}  // namespace
+
+long sgemm_tile_width(Trans trans_a, Trans trans_b, int M, int N, int K) {
+  if (M <= 1 || N <= 1 || K <= 1) return 0;  // gemv, ger or degenerate
+  return small_tile(trans_a == Trans::kYes, trans_b == Trans::kYes,
+                    std::max(M, N), std::min(M, N), K);
+}
+
+namespace {
+
+// cblas_sgemm, tiled by sgemm_tile_width() when that pays (see above):
+// along columns when N >= M, else along rows.
 void tiled_sgemm(Trans trans_a, Trans trans_b, int M, int N, int K, float alpha,
                  const float* A, int lda, const float* B, int ldb, float beta,
                  float* C, int ldc) {
   const bool ta = trans_a == Trans::kYes, tb = trans_b == Trans::kYes;
   const bool split_n = N >= M;
-  const long tile = small_tile(ta, tb, split_n ? N : M, split_n ? M : N, K);
+  const long tile = sgemm_tile_width(trans_a, trans_b, M, N, K);
   if (tile == 0) {
     cblas_sgemm(CblasRowMajor, to_cblas(trans_a), to_cblas(trans_b),  //
                 M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
@@ -182,12 +193,6 @@ void tiled_sgemm(Trans trans_a, Trans trans_b, int M, int N, int K, float alpha,
 }
 
 }  // namespace
-
-long sgemm_tile_width(Trans trans_a, Trans trans_b, int M, int N, int K) {
-  if (M <= 1 || N <= 1 || K <= 1) return 0;  // gemv, ger or degenerate
-  return small_tile(trans_a == Trans::kYes, trans_b == Trans::kYes,
-                    std::max(M, N), std::min(M, N), K);
-}
 
 void gemm(Trans trans_a, Trans trans_b,          //
           int M, int N, int K,                   //

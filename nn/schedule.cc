@@ -137,8 +137,7 @@ double parse_field(const std::string& where, const char* name,
 // nearest. The range check comes first because lround's result is
 // unspecified for NaN and for values past a long: 1e300 epochs used to
 // come back as a negative count, which the caller then raised to 1 step.
-// A step period must be > 0; a warm-up may be 0 (allow_zero). Either way
-// a nonzero length that rounds to 0 steps is refused rather than dropped.
+// A step period must be > 0; a warm-up may be 0 (allow_zero).
 long epochs_to_steps(const std::string& where, const char* name, double epochs,
                      long steps_per_epoch, bool allow_zero) {
   // Written so that NaN fails both comparisons.
